@@ -1,0 +1,587 @@
+#define FFI_SCOPE "zmqsocket"
+#define FFI_LIB "libzmqsocket.so"
+/*
+ * zmqsocket: a small, safe ZeroMQ API for test harnesses.
+ * Generated from the Rust sources by cbindgen (build.rs); do not edit.
+ *
+ * Conventions, for every function below:
+ * - Sockets are opaque integer handles (zs_socket): positive, below 2^53,
+ *   never reused within a process; 0 is never a socket. A handle may be
+ *   used from any thread; calls on one socket are serialised, calls on
+ *   different sockets never wait for each other.
+ * - Functions that can fail return int32_t: >= 0 is success (ZS_OK, or a
+ *   value the function documents, such as a port or a length), < 0 is a
+ *   zs_result code. Functions returning bool return false on failure.
+ *   Every failure sets the calling thread's last error (zs_last_error_code,
+ *   zs_last_error); a successful call leaves it as it was.
+ * - Arguments are validated first: NULL where not allowed, out-of-range
+ *   ports (0..65535 for binds, 1..65535 otherwise), HWMs below -1,
+ *   timeouts below -2 and lingers below -1 are ZS_ERR_INVALID_ARGUMENT,
+ *   and change nothing. Strings are NUL-terminated UTF-8.
+ * - Timeouts are per call, in ms: > 0 wait at most that long, 0 try once
+ *   without waiting (failing with ZS_ERR_TIMED_OUT), ZS_TIMEOUT_FOREVER,
+ *   ZS_TIMEOUT_DEFAULT (5000 ms unless zs_set_default_timeout changed it).
+ *   A timeout never changes how later calls behave.
+ * - HWMs are message counts: ZS_HWM_DEFAULT = 100, 0 = no limit. They are
+ *   set before each bind and connect; since libzmq 4.2 a socket's HWMs
+ *   apply to all its pipes, so the latest values set on a socket win for
+ *   all its endpoints.
+ * - Functions that write a string or array into a caller's buffer follow
+ *   snprintf: at most cap bytes (or elements), NUL-terminated when
+ *   cap > 0, and they return the full length needed.
+ * - No function aborts, prints or exits, whatever it is given; a panic
+ *   inside the library is caught and returned as ZS_ERR_INTERNAL.
+ */
+
+
+
+typedef struct zs_frame zs_frame;
+typedef struct zs_message zs_message;
+
+/**
+ * Result codes. Functions that can fail return `int32_t`: `>= 0` is
+ * success, `< 0` is one of these.
+ */
+enum zs_result {
+  /**
+   * Success.
+   */
+  ZS_OK = 0,
+  /**
+   * NULL where not allowed, port out of range, bad length, HWM < -1,
+   * timeout < -2, linger < -1, string not UTF-8.
+   */
+  ZS_ERR_INVALID_ARGUMENT = -1,
+  /**
+   * 0, a handle never issued, or one already destroyed.
+   */
+  ZS_ERR_BAD_HANDLE = -2,
+  /**
+   * Type number or name not in `zs_socket_type`.
+   */
+  ZS_ERR_UNKNOWN_SOCKET_TYPE = -3,
+  /**
+   * Host id not in the host table and not an IP literal.
+   */
+  ZS_ERR_UNKNOWN_HOST = -4,
+  /**
+   * Send or receive did not complete within the timeout.
+   */
+  ZS_ERR_TIMED_OUT = -5,
+  /**
+   * Non-blocking call could not complete now.
+   */
+  ZS_ERR_WOULD_BLOCK = -6,
+  /**
+   * Unbind from a port this socket is not bound to.
+   */
+  ZS_ERR_NOT_BOUND = -7,
+  /**
+   * Disconnect from a host/port this socket is not connected to.
+   */
+  ZS_ERR_NOT_CONNECTED = -8,
+  /**
+   * Connect to a host/port (or endpoint) this socket is already connected to.
+   */
+  ZS_ERR_ALREADY_CONNECTED = -9,
+  /**
+   * The port is taken (by this socket or anything else).
+   */
+  ZS_ERR_ADDRESS_IN_USE = -10,
+  /**
+   * The socket type cannot do this (send on PULL, subscribe on PUSH...).
+   */
+  ZS_ERR_NOT_SUPPORTED = -11,
+  /**
+   * The socket's pattern forbids it now (REQ sending twice, routing id
+   * after the first bind or connect...).
+   */
+  ZS_ERR_WRONG_STATE = -12,
+  /**
+   * A ROUTER's message names no connected peer.
+   */
+  ZS_ERR_HOST_UNREACHABLE = -13,
+  /**
+   * A message to send is above the socket's maximum message size.
+   */
+  ZS_ERR_MESSAGE_TOO_LARGE = -14,
+  /**
+   * A file could not be read (host file).
+   */
+  ZS_ERR_IO = -15,
+  /**
+   * Any other libzmq error; the last error names it.
+   */
+  ZS_ERR_ZMQ = -16,
+  /**
+   * A bug: a caught panic or broken invariant.
+   */
+  ZS_ERR_INTERNAL = -99,
+};
+
+/**
+ * Socket types, with libzmq's own numbers.
+ */
+enum zs_socket_type {
+  /**
+   * Exclusive pair.
+   */
+  ZS_PAIR = 0,
+  /**
+   * Publisher.
+   */
+  ZS_PUB = 1,
+  /**
+   * Subscriber.
+   */
+  ZS_SUB = 2,
+  /**
+   * Request (strict send/receive alternation).
+   */
+  ZS_REQ = 3,
+  /**
+   * Reply (strict receive/send alternation).
+   */
+  ZS_REP = 4,
+  /**
+   * Dealer (also known as XREQ).
+   */
+  ZS_DEALER = 5,
+  /**
+   * Router (also known as XREP); made with ZMQ_ROUTER_MANDATORY.
+   */
+  ZS_ROUTER = 6,
+  /**
+   * Pull (also known as UPSTREAM).
+   */
+  ZS_PULL = 7,
+  /**
+   * Push (also known as DOWNSTREAM).
+   */
+  ZS_PUSH = 8,
+  /**
+   * Extended publisher.
+   */
+  ZS_XPUB = 9,
+  /**
+   * Extended subscriber.
+   */
+  ZS_XSUB = 10,
+};
+
+/**
+ * Special timeout values (milliseconds otherwise: `> 0` wait at most that
+ * long, `0` try once without waiting).
+ */
+enum zs_timeout {
+  /**
+   * Wait as long as it takes.
+   */
+  ZS_TIMEOUT_FOREVER = -1,
+  /**
+   * Use the library default (5000 ms unless `zs_set_default_timeout`
+   * changed it).
+   */
+  ZS_TIMEOUT_DEFAULT = -2,
+};
+
+/**
+ * Special high-water-mark values (message counts otherwise: `0` no limit,
+ * `> 0` that limit).
+ */
+enum zs_hwm {
+  /**
+   * 100 messages, as in Storyplayer.
+   */
+  ZS_HWM_DEFAULT = -1,
+};
+
+/**
+ * An opaque socket handle: a positive integer below 2^53, never reused
+ * within a process. 0 is never a socket.
+ */
+typedef uint64_t zs_socket;
+
+/**
+ * One part of a message: `len` bytes at `data`. `data` may be NULL only
+ * when `len` is 0.
+ */
+struct zs_frame {
+  /**
+   * The frame's bytes (not NUL-terminated; may contain NUL bytes).
+   */
+  const void *data;
+  /**
+   * The number of bytes at `data`.
+   */
+  size_t len;
+};
+
+/**
+ * A received message, filled by the `zs_recv*` functions and owned by the
+ * caller until `zs_message_free`. The frames point into the library's
+ * buffers and stay valid until then.
+ */
+struct zs_message {
+  /**
+   * `count` frames; NULL when `count` is 0.
+   */
+  struct zs_frame *frames;
+  /**
+   * The number of frames.
+   */
+  size_t count;
+  /**
+   * The library's bookkeeping; do not touch.
+   */
+  void *owner;
+};
+
+/**
+ * Static English text for a result code; never NULL. Unknown codes give
+ * "unknown error code".
+ */
+const char *zs_strerror(int32_t code);
+
+/**
+ * The code of the calling thread's last failing call; 0 before any
+ * failure. A successful call leaves it unchanged (errno's rule).
+ */
+int32_t zs_last_error_code(void);
+
+/**
+ * The text of the calling thread's last failing call, naming the
+ * function, the argument or endpoint, and libzmq's reason (e.g.
+ * "zs_bind_to_port: tcp://\*:5000: Address already in use"); "" before any
+ * failure. Never NULL. Valid until the thread's next failing call.
+ */
+const char *zs_last_error(void);
+
+/**
+ * The library's version: "zmqsocket X.Y.Z (libzmq A.B.C)". Static text,
+ * never NULL.
+ */
+const char *zs_version(void);
+
+/**
+ * Set what ZS_TIMEOUT_DEFAULT means for later calls, in ms (`-1` =
+ * forever, `0` = try once, `> 0` ms; the initial default is 5000 ms).
+ * Returns ZS_OK, or ZS_ERR_INVALID_ARGUMENT for a value below -1.
+ */
+int32_t zs_set_default_timeout(int32_t timeout_ms);
+
+/**
+ * The number of sockets alive now (made and not yet destroyed).
+ */
+int32_t zs_socket_count(void);
+
+/**
+ * Destroy every socket, then wait until their unsent messages have left
+ * or their lingers have run out (1000 ms unless zs_set_linger changed
+ * them), so that nothing that could have been delivered is lost. Returns
+ * how many sockets were destroyed. New sockets can be made afterwards.
+ * Calls blocked on the destroyed sockets in other threads return
+ * ZS_ERR_BAD_HANDLE. Bindings call this when their host process shuts
+ * down.
+ */
+int32_t zs_destroy_all(void);
+
+/**
+ * The socket type named `name`, case-insensitive: "PAIR", "PUB", "SUB",
+ * "REQ", "REP", "DEALER" (or "XREQ"), "ROUTER" (or "XREP"), "PULL" (or
+ * "UPSTREAM"), "PUSH" (or "DOWNSTREAM"), "XPUB", "XSUB". Returns the type
+ * (>= 0), ZS_ERR_UNKNOWN_SOCKET_TYPE, or ZS_ERR_INVALID_ARGUMENT for NULL
+ * or non-UTF-8.
+ */
+int32_t zs_socket_type_from_name(const char *name);
+
+/**
+ * Add or replace a host in the process-wide host table. `host_id` is a
+ * non-empty UTF-8 string without whitespace ("web1", "zmq_target");
+ * `address` is a non-empty IP literal or DNS name without whitespace
+ * (resolved by libzmq at connect time; brackets around an IPv6 literal are
+ * optional). "localhost" starts as 127.0.0.1 and can be replaced.
+ * Returns ZS_OK or ZS_ERR_INVALID_ARGUMENT.
+ */
+int32_t zs_host_set(const char *host_id, const char *address);
+
+/**
+ * Remove a host from the host table. Returns ZS_OK, or
+ * ZS_ERR_UNKNOWN_HOST if it is not there.
+ */
+int32_t zs_host_remove(const char *host_id);
+
+/**
+ * Load a host file into the host table: one `host_id address` per line,
+ * blank lines and `#` comments ignored; later lines replace earlier ones.
+ * All or nothing: a malformed line loads nothing, returns
+ * ZS_ERR_INVALID_ARGUMENT and the last error names `path:line`. A file
+ * that cannot be read is ZS_ERR_IO. Returns the number of entries loaded.
+ *
+ * If the environment variable ZMQSOCKET_HOSTS names a file, it is loaded
+ * the first time the host table is used (by any host function or
+ * connect); if that load fails, that call fails with its error and does
+ * nothing else, and the file is not tried again.
+ */
+int32_t zs_hosts_load(const char *path);
+
+/**
+ * Write the address that `host_id` resolves to (the host table first,
+ * then the id itself if it is an IPv4 or IPv6 literal) into `buf`, by
+ * snprintf's rules: at most `cap` bytes, NUL-terminated when `cap > 0`;
+ * returns the full length (without the NUL), so a caller can size the
+ * buffer and call again. `buf` may be NULL when `cap` is 0.
+ * ZS_ERR_UNKNOWN_HOST if the id resolves to nothing.
+ */
+int32_t zs_host_address(const char *host_id, char *buf, size_t cap);
+
+/**
+ * Make a socket of `type` (a zs_socket_type) and write its handle to
+ * `*out`. Every socket is dual-stack (ZMQ_IPV6), lingers 1000 ms, has
+ * both HWMs at 100; ROUTERs have ZMQ_ROUTER_MANDATORY. `*out` is written
+ * only on success. Returns ZS_OK, ZS_ERR_UNKNOWN_SOCKET_TYPE,
+ * ZS_ERR_INVALID_ARGUMENT (NULL `out`) or ZS_ERR_ZMQ (e.g. too many
+ * sockets).
+ */
+int32_t zs_socket_new(int32_t type, zs_socket *out);
+
+/**
+ * Make a socket of `type` bound to `port` (0 = an ephemeral port) as
+ * zs_bind_to_port does, and write its handle to `*out`. Returns the bound
+ * port. On failure no socket is left behind and `*out` is untouched.
+ */
+int32_t zs_socket_new_bound(int32_t type,
+                            int32_t port,
+                            int32_t send_hwm,
+                            int32_t recv_hwm,
+                            zs_socket *out);
+
+/**
+ * Make a socket of `type` connected to `host_id`'s `port` as
+ * zs_connect_to_host does, and write its handle to `*out`. Returns ZS_OK.
+ * On failure no socket is left behind and `*out` is untouched.
+ */
+int32_t zs_socket_new_connected(int32_t type,
+                                const char *host_id,
+                                int32_t port,
+                                int32_t send_hwm,
+                                int32_t recv_hwm,
+                                zs_socket *out);
+
+/**
+ * Close the socket and retire its handle at once: later use of the
+ * handle is ZS_ERR_BAD_HANDLE (handles are never reused). A call blocked
+ * on this socket in another thread, even with ZS_TIMEOUT_FOREVER, is
+ * interrupted and returns ZS_ERR_BAD_HANDLE; the destroy returns within a
+ * fraction of a second. Unsent messages go on trying to leave in the
+ * background for up to the socket's linger (1000 ms by default).
+ * Destroying twice gives ZS_ERR_BAD_HANDLE.
+ */
+int32_t zs_socket_destroy(zs_socket s);
+
+/**
+ * The socket's type (a zs_socket_type, >= 0), or ZS_ERR_BAD_HANDLE.
+ */
+int32_t zs_socket_type(zs_socket s);
+
+/**
+ * Set how long, in ms, the socket's unsent messages may go on trying to
+ * leave after it is destroyed (-1 = forever, 0 = drop them). The default
+ * is 1000 ms, not libzmq's forever. ZS_ERR_INVALID_ARGUMENT below -1.
+ */
+int32_t zs_set_linger(zs_socket s, int32_t linger_ms);
+
+/**
+ * Set the socket's maximum message size in bytes (-1 = no limit, the
+ * default). It applies to binds and connects made after it is set: a peer
+ * that sends a larger message is disconnected by libzmq and the message
+ * is never delivered. The socket also refuses to send a message whose
+ * frames add up to more (ZS_ERR_MESSAGE_TOO_LARGE).
+ */
+int32_t zs_set_max_message_size(zs_socket s, int64_t bytes);
+
+/**
+ * Set the socket's routing id (ZMQ_ROUTING_ID): 1 to 255 bytes, not
+ * starting with a zero byte (reserved by libzmq). It must be set before
+ * the socket's first bind or connect; after that it is
+ * ZS_ERR_WRONG_STATE.
+ */
+int32_t zs_set_routing_id(zs_socket s, const void *id, size_t len);
+
+/**
+ * Subscribe a SUB or XSUB socket to messages starting with `prefix`
+ * (`len` 0, `prefix` may then be NULL: every message). Other types give
+ * ZS_ERR_NOT_SUPPORTED.
+ */
+int32_t zs_subscribe(zs_socket s, const void *prefix, size_t len);
+
+/**
+ * Cancel one earlier zs_subscribe with the same prefix (SUB and XSUB
+ * only, else ZS_ERR_NOT_SUPPORTED).
+ */
+int32_t zs_unsubscribe(zs_socket s, const void *prefix, size_t len);
+
+/**
+ * Bind `tcp://<bind interface>:port` (the interface is `*` by default:
+ * every address, IPv4 and IPv6, reachable from the network; see
+ * zs_set_bind_interface). Both HWMs are set before binding (-1 = 100,
+ * 0 = no limit); since libzmq 4.2 a socket's HWMs apply to all its pipes,
+ * so the latest values set on a socket win for all its endpoints. Port 0
+ * binds an ephemeral port. Returns the bound port. A port this socket or
+ * anything else already holds is ZS_ERR_ADDRESS_IN_USE.
+ */
+int32_t zs_bind_to_port(zs_socket s, int32_t port, int32_t send_hwm, int32_t recv_hwm);
+
+/**
+ * Unbind from `port` (1..65535) by the endpoint libzmq resolved at bind
+ * time. When it returns, the port can be bound again at once (it waits,
+ * at most 2 s, until libzmq has really closed the listener).
+ * ZS_ERR_NOT_BOUND if this socket is not bound to it.
+ */
+int32_t zs_unbind_from_port(zs_socket s, int32_t port);
+
+/**
+ * Unbind from every port. ZS_OK with nothing bound.
+ */
+int32_t zs_unbind_from_all_ports(zs_socket s);
+
+/**
+ * Resolve `host_id` through the host table (an unknown id is
+ * ZS_ERR_UNKNOWN_HOST and changes nothing), set both HWMs, then connect
+ * `tcp://address:port` (`tcp://[address]:port` for IPv6). ZeroMQ connects
+ * lazily: success means the connect was accepted, not that a peer is
+ * there; messages sent meanwhile wait (up to the HWM) and leave once it
+ * is. Connecting again to the same host id and port, or to the same
+ * endpoint through another id, is ZS_ERR_ALREADY_CONNECTED.
+ */
+int32_t zs_connect_to_host(zs_socket s,
+                           const char *host_id,
+                           int32_t port,
+                           int32_t send_hwm,
+                           int32_t recv_hwm);
+
+/**
+ * Disconnect from `host_id`'s `port`, by the endpoint recorded at connect
+ * time (even if the host table changed since). ZS_ERR_NOT_CONNECTED if
+ * this socket is not connected there.
+ */
+int32_t zs_disconnect_from_host(zs_socket s, const char *host_id, int32_t port);
+
+/**
+ * Disconnect from every host. ZS_OK with nothing connected.
+ */
+int32_t zs_disconnect_from_all_hosts(zs_socket s);
+
+/**
+ * zs_unbind_from_all_ports, then zs_disconnect_from_all_hosts. The
+ * socket stays usable (bind or connect it again); destroy it with
+ * zs_socket_destroy.
+ */
+int32_t zs_close(zs_socket s);
+
+/**
+ * Send one single-part message of `len` bytes (`data` may be NULL when
+ * `len` is 0). Waits at most `timeout_ms` for room to queue it (see
+ * zs_timeout; 0 = try once); then ZS_ERR_TIMED_OUT. Other failures:
+ * ZS_ERR_NOT_SUPPORTED (e.g. a PULL), ZS_ERR_WRONG_STATE (e.g. a REQ
+ * sending twice), ZS_ERR_HOST_UNREACHABLE, ZS_ERR_MESSAGE_TOO_LARGE.
+ */
+int32_t zs_send(zs_socket s, const void *data, size_t len, int32_t timeout_ms);
+
+/**
+ * Send a multi-part message of `count` frames (at least 1; an empty
+ * frame is allowed anywhere). The message is atomic: the peer gets all
+ * its frames or none. Timeout and failures as zs_send. A ROUTER's first
+ * frame is the peer's routing id.
+ */
+int32_t zs_send_multi(zs_socket s, const struct zs_frame *frames, size_t count, int32_t timeout_ms);
+
+/**
+ * Send a single-part message without waiting. Returns true when it was
+ * queued, false otherwise; the reason (ZS_ERR_WOULD_BLOCK when there is
+ * no room now, ZS_ERR_BAD_HANDLE...) is the thread's last error.
+ */
+bool zs_send_nonblocking(zs_socket s, const void *data, size_t len);
+
+/**
+ * Send a multi-part message without waiting; true when it was queued
+ * (whole), false otherwise with the reason as the thread's last error.
+ */
+bool zs_send_multi_nonblocking(zs_socket s, const struct zs_frame *frames, size_t count);
+
+/**
+ * Receive one frame (as libzmq and php-zmq do: the next call gets the
+ * next frame of a multi-part message) into `*out`, a single-frame
+ * message. Waits at most `timeout_ms`; then ZS_ERR_TIMED_OUT. `*out` is
+ * overwritten, never read (free what it held first); on failure it is
+ * set to {NULL, 0, NULL}. Free it with zs_message_free.
+ */
+int32_t zs_recv(zs_socket s, int32_t timeout_ms, struct zs_message *out);
+
+/**
+ * Receive every frame of the next message into `*out`. As zs_recv
+ * otherwise.
+ */
+int32_t zs_recv_multi(zs_socket s, int32_t timeout_ms, struct zs_message *out);
+
+/**
+ * Receive one frame without waiting: ZS_ERR_WOULD_BLOCK when there is
+ * nothing to take now. As zs_recv otherwise.
+ */
+int32_t zs_recv_nonblocking(zs_socket s, struct zs_message *out);
+
+/**
+ * Receive a whole message without waiting: ZS_ERR_WOULD_BLOCK when there
+ * is nothing to take now. As zs_recv_multi otherwise.
+ */
+int32_t zs_recv_multi_nonblocking(zs_socket s, struct zs_message *out);
+
+/**
+ * Release the frames a received message holds and zero the struct. NULL
+ * and an already-freed (zeroed) message are fine. Freeing a copy of a
+ * message struct that was already freed through another copy is
+ * undefined, as with free().
+ */
+void zs_message_free(struct zs_message *msg);
+
+/**
+ * True if this socket is bound to `port` and has not unbound since.
+ * False otherwise, and also for a bad handle or port (the thread's last
+ * error then says which).
+ */
+bool zs_is_bound_to_port(zs_socket s, int32_t port);
+
+/**
+ * True if this socket is connected (asked to connect: ZeroMQ connects
+ * lazily) to `host_id`'s `port` and has not disconnected since. False
+ * otherwise, and also for a bad argument (the thread's last error then
+ * says which).
+ */
+bool zs_is_connected_to_host(zs_socket s, const char *host_id, int32_t port);
+
+/**
+ * Write up to `cap` of the ports this socket is bound to, ascending, into
+ * `ports` and return how many there are (which may be more than `cap`).
+ * `ports` may be NULL when `cap` is 0.
+ */
+int32_t zs_bound_ports(zs_socket s, int32_t *ports, size_t cap);
+
+/**
+ * Write the socket's attachments into `buf`, one line each ending in
+ * "\n": "bind <endpoint>" for each bind (the endpoint libzmq resolved,
+ * e.g. "tcp://[::]:5000"), then "connect <host_id>:<port> <endpoint>" for
+ * each connect, each in the order they were made. snprintf's rules: at
+ * most `cap` bytes, NUL-terminated when `cap > 0`; returns the full
+ * length (without the NUL). "" when nothing is attached.
+ */
+int32_t zs_endpoints(zs_socket s, char *buf, size_t cap);
+
+/**
+ * Set where zs_bind_to_port listens from now on: "*" (the default, as in
+ * Storyplayer: every interface, reachable from the network), an IP
+ * address such as "127.0.0.1" or "::1", or an interface name such as
+ * "lo". The environment variable ZMQSOCKET_BIND_INTERFACE sets the
+ * starting value, so a harness on a shared machine can keep every port on
+ * loopback without changing its code. Existing binds are not moved.
+ */
+int32_t zs_set_bind_interface(const char *iface);

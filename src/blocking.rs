@@ -1,0 +1,159 @@
+//! Per-call timeouts (SPEC section 4) and the one loop every blocking send
+//! and receive goes through.
+//!
+//! A call first tries without waiting. If libzmq says EAGAIN, it waits in
+//! slices of at most [`SLICE_MS`] (by setting ZMQ_SNDTIMEO/ZMQ_RCVTIMEO for
+//! that slice only), checking between slices whether the socket is being
+//! destroyed and whether its own deadline has passed. So a timeout applies
+//! to that one call only, and a destroy interrupts a call blocked even with
+//! `ZS_TIMEOUT_FOREVER` within one slice.
+
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::error::zs_result::*;
+use crate::error::{invalid, ZsError, ZsResult};
+use crate::handles::Entry;
+use crate::socket::SocketState;
+
+/// The longest a blocking call waits inside libzmq before it looks at the
+/// socket's `closing` flag again.
+pub(crate) const SLICE_MS: i32 = 50;
+
+static DEFAULT_TIMEOUT_MS: AtomicI32 = AtomicI32::new(5000);
+
+/// Set what `ZS_TIMEOUT_DEFAULT` means.
+pub fn set_default_timeout(ms: i32) -> ZsResult<()> {
+    if ms < -1 {
+        return Err(invalid(format!(
+            "timeout_ms {ms} is out of range (-1 = forever, >= 0 ms)"
+        )));
+    }
+    DEFAULT_TIMEOUT_MS.store(ms, Ordering::Relaxed);
+    Ok(())
+}
+
+/// How long one call may wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wait {
+    /// Try once without waiting; EAGAIN is `ZS_ERR_WOULD_BLOCK`.
+    NonBlocking,
+    /// Wait at most this many ms (0: try once); EAGAIN at the end is
+    /// `ZS_ERR_TIMED_OUT`.
+    Ms(u32),
+    /// Wait as long as it takes (until the socket is destroyed).
+    Forever,
+}
+
+impl Wait {
+    /// A timeout argument: `> 0` ms, `0` once, `-1` forever, `-2` the
+    /// library default; anything else is `ZS_ERR_INVALID_ARGUMENT`.
+    pub fn from_timeout(ms: i32) -> ZsResult<Wait> {
+        let ms = if ms == -2 {
+            DEFAULT_TIMEOUT_MS.load(Ordering::Relaxed)
+        } else {
+            ms
+        };
+        match ms {
+            -1 => Ok(Wait::Forever),
+            ms if ms >= 0 => Ok(Wait::Ms(ms as u32)),
+            ms => Err(invalid(format!(
+                "timeout_ms {ms} is out of range (-2 = default, -1 = forever, >= 0 ms)"
+            ))),
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Wait::NonBlocking => "would block".to_string(),
+            Wait::Ms(ms) => format!("timed out after {ms} ms"),
+            Wait::Forever => "interrupted".to_string(),
+        }
+    }
+}
+
+/// Which libzmq timeout option a slice sets.
+#[derive(Clone, Copy, Debug)]
+pub enum Direction {
+    Send,
+    Recv,
+}
+
+/// Set the libzmq timeout of direction `dir` for the next blocking attempt
+/// (cached: libzmq is asked only when the value changes).
+fn set_slice(state: &mut SocketState, dir: Direction, ms: i32) -> Result<(), zmq::Error> {
+    match dir {
+        Direction::Send if state.sndtimeo != ms => {
+            state.sock.set_sndtimeo(ms)?;
+            state.sndtimeo = ms;
+        }
+        Direction::Recv if state.rcvtimeo != ms => {
+            state.sock.set_rcvtimeo(ms)?;
+            state.rcvtimeo = ms;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Run `op` until it succeeds, fails with something other than
+/// EAGAIN/EINTR, or `wait` runs out. `op(sock, 0)` must be the blocking
+/// form of the libzmq call, `op(sock, zmq::DONTWAIT)` the non-blocking one.
+pub fn retry<T>(
+    entry: &Entry,
+    state: &mut SocketState,
+    dir: Direction,
+    wait: Wait,
+    what: &str,
+    mut op: impl FnMut(&zmq::Socket, i32) -> Result<T, zmq::Error>,
+) -> ZsResult<T> {
+    match op(&state.sock, zmq::DONTWAIT) {
+        Err(zmq::Error::EAGAIN) | Err(zmq::Error::EINTR) => {}
+        other => return other.map_err(|e| fail(e, what)),
+    }
+    let deadline = match wait {
+        Wait::NonBlocking => {
+            return Err(ZsError::new(
+                ZS_ERR_WOULD_BLOCK,
+                format!("{what}: {}", wait.describe()),
+            ))
+        }
+        Wait::Ms(0) => None,
+        Wait::Ms(ms) => Some(Instant::now() + Duration::from_millis(u64::from(ms))),
+        Wait::Forever => None,
+    };
+    loop {
+        if entry.is_closing() {
+            return Err(ZsError::new(
+                ZS_ERR_BAD_HANDLE,
+                format!("{what}: the socket was destroyed during the call"),
+            ));
+        }
+        let slice = match (wait, deadline) {
+            (Wait::Forever, _) => SLICE_MS,
+            (_, Some(d)) => {
+                let left = d.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    break;
+                }
+                // Round up so that a 200 ms call really waits 200 ms.
+                let ms = left.as_micros().div_ceil(1000);
+                ms.min(SLICE_MS as u128) as i32
+            }
+            (_, None) => break,
+        };
+        set_slice(state, dir, slice).map_err(|e| fail(e, what))?;
+        match op(&state.sock, 0) {
+            Err(zmq::Error::EAGAIN) | Err(zmq::Error::EINTR) => {}
+            other => return other.map_err(|e| fail(e, what)),
+        }
+    }
+    Err(ZsError::new(
+        ZS_ERR_TIMED_OUT,
+        format!("{what}: {}", wait.describe()),
+    ))
+}
+
+fn fail(e: zmq::Error, what: &str) -> ZsError {
+    crate::error::from_zmq(e, what, ZS_ERR_TIMED_OUT)
+}

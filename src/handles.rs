@@ -1,0 +1,204 @@
+//! The handle table (SPEC sections 2 and 12).
+//!
+//! Handles are issued from a counter that starts at 1 and never goes back,
+//! so a handle is never reused within a process. The table maps a handle
+//! to an [`Entry`]: the socket's own mutex (calls on one socket are
+//! serialised) and a `closing` flag. The table lock is held only to look an
+//! entry up, insert or remove it: never during a blocking call, which holds
+//! only its own socket's mutex and watches `closing` so that a destroy can
+//! interrupt it.
+
+use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use once_cell::sync::Lazy;
+
+use crate::error::zs_result::*;
+use crate::error::{ZsError, ZsResult};
+use crate::socket::SocketState;
+use crate::types::{zs_socket, zs_socket_type};
+
+/// Handles stay below 2^53 so that PHP, Python and JavaScript numbers hold
+/// them exactly.
+const HANDLE_LIMIT: u64 = 1 << 53;
+
+/// One socket in the table.
+pub struct Entry {
+    pub handle: zs_socket,
+    pub kind: zs_socket_type,
+    closing: AtomicBool,
+    state: Mutex<Option<SocketState>>,
+}
+
+/// A locked, live socket.
+pub struct Locked<'a>(MutexGuard<'a, Option<SocketState>>);
+
+impl Deref for Locked<'_> {
+    type Target = SocketState;
+    fn deref(&self) -> &SocketState {
+        self.0.as_ref().expect("Locked holds a live socket")
+    }
+}
+
+impl DerefMut for Locked<'_> {
+    fn deref_mut(&mut self) -> &mut SocketState {
+        self.0.as_mut().expect("Locked holds a live socket")
+    }
+}
+
+impl Entry {
+    /// True once a destroy has begun: blocking calls give up.
+    pub fn is_closing(&self) -> bool {
+        self.closing.load(Ordering::Acquire)
+    }
+
+    /// Lock the socket; `ZS_ERR_BAD_HANDLE` if it was destroyed meanwhile.
+    pub fn lock(&self) -> ZsResult<Locked<'_>> {
+        // A panic while the lock was held cannot leave SocketState half
+        // updated in a way that matters more than refusing service would.
+        let guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.is_none() {
+            return Err(destroyed(self.handle));
+        }
+        Ok(Locked(guard))
+    }
+
+    /// "socket 7 (PUSH)", for messages.
+    pub fn describe(&self) -> String {
+        format!("socket {} ({})", self.handle, self.kind.name())
+    }
+
+    /// Close the socket now: interrupt a blocked call, wait for the lock,
+    /// and drop the libzmq socket (its linger goes on in the background).
+    fn close_now(&self) {
+        self.closing.store(true, Ordering::Release);
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner()).take();
+        drop(state);
+    }
+}
+
+fn destroyed(h: zs_socket) -> ZsError {
+    ZsError::new(
+        ZS_ERR_BAD_HANDLE,
+        format!("socket {h}: the handle was destroyed"),
+    )
+}
+
+struct Table {
+    map: HashMap<zs_socket, Arc<Entry>>,
+    ctx: zmq::Context,
+}
+
+static NEXT_HANDLE: AtomicU64 = AtomicU64::new(1);
+
+static TABLE: Lazy<RwLock<Table>> = Lazy::new(|| {
+    RwLock::new(Table {
+        map: HashMap::new(),
+        ctx: zmq::Context::new(),
+    })
+});
+
+/// Creation holds this shared; `destroy_all` holds it exclusively, so no
+/// socket is made on a context that `destroy_all` is retiring.
+static CREATE_GATE: RwLock<()> = RwLock::new(());
+
+fn read_table() -> std::sync::RwLockReadGuard<'static, Table> {
+    TABLE.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn write_table() -> std::sync::RwLockWriteGuard<'static, Table> {
+    TABLE.write().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The entry for handle `h`, or `ZS_ERR_BAD_HANDLE`.
+pub fn lookup(h: zs_socket) -> ZsResult<Arc<Entry>> {
+    if h == 0 {
+        return Err(ZsError::new(
+            ZS_ERR_BAD_HANDLE,
+            "socket 0: 0 is never a socket",
+        ));
+    }
+    if let Some(e) = read_table().map.get(&h) {
+        return Ok(Arc::clone(e));
+    }
+    if h < NEXT_HANDLE.load(Ordering::Acquire) {
+        Err(destroyed(h))
+    } else {
+        Err(ZsError::new(
+            ZS_ERR_BAD_HANDLE,
+            format!("socket {h}: no such handle was ever issued"),
+        ))
+    }
+}
+
+/// Look `h` up, lock it and run `f` on it.
+pub fn with_socket<T>(
+    h: zs_socket,
+    f: impl FnOnce(&Entry, &mut SocketState) -> ZsResult<T>,
+) -> ZsResult<T> {
+    let entry = lookup(h)?;
+    let mut locked = entry.lock()?;
+    f(&entry, &mut locked)
+}
+
+/// Make a socket of `kind`, run `setup` on it (binding or connecting), and
+/// only if that succeeds enter it in the table. Returns the new handle and
+/// what `setup` returned.
+pub fn create<R>(
+    kind: zs_socket_type,
+    setup: impl FnOnce(&mut SocketState) -> ZsResult<R>,
+) -> ZsResult<(zs_socket, R)> {
+    let _gate = CREATE_GATE.read().unwrap_or_else(|e| e.into_inner());
+    let ctx = read_table().ctx.clone();
+    let mut state = SocketState::new(&ctx, kind)?;
+    let r = setup(&mut state)?;
+    let handle = NEXT_HANDLE.fetch_add(1, Ordering::AcqRel);
+    if handle >= HANDLE_LIMIT {
+        return Err(ZsError::new(ZS_ERR_INTERNAL, "handles exhausted"));
+    }
+    let entry = Arc::new(Entry {
+        handle,
+        kind,
+        closing: AtomicBool::new(false),
+        state: Mutex::new(Some(state)),
+    });
+    write_table().map.insert(handle, entry);
+    Ok((handle, r))
+}
+
+/// Destroy one socket: retire the handle at once, interrupt any call
+/// blocked on it, close it (unsent messages linger in the background).
+pub fn destroy(h: zs_socket) -> ZsResult<()> {
+    lookup(h)?;
+    let entry = write_table().map.remove(&h).ok_or_else(|| destroyed(h))?;
+    entry.close_now();
+    Ok(())
+}
+
+/// Destroy every socket, then wait until their unsent messages have left
+/// or their lingers have run out. Returns how many were destroyed.
+pub fn destroy_all() -> usize {
+    let _gate = CREATE_GATE.write().unwrap_or_else(|e| e.into_inner());
+    let (entries, old_ctx) = {
+        let mut t = write_table();
+        let entries: Vec<Arc<Entry>> = t.map.drain().map(|(_, e)| e).collect();
+        let old_ctx = std::mem::replace(&mut t.ctx, zmq::Context::new());
+        (entries, old_ctx)
+    };
+    let n = entries.len();
+    for e in &entries {
+        e.close_now();
+    }
+    // Every socket of the old context is closed, so dropping its last
+    // reference terminates it: zmq_ctx_term blocks until each socket's
+    // queue has drained or its linger has expired.
+    drop(old_ctx);
+    n
+}
+
+/// The number of live sockets.
+pub fn count() -> usize {
+    read_table().map.len()
+}

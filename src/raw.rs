@@ -1,0 +1,135 @@
+//! The one place that touches raw pointers from C. Every function here
+//! checks what it can (NULL, lengths, UTF-8) and turns the pointer into a
+//! safe Rust value or writes a safe value through it.
+
+use std::ffi::CStr;
+use std::os::raw::{c_char, c_void};
+
+use crate::error::{invalid, ZsResult};
+use crate::types::{zs_frame, zs_message};
+
+/// Borrow a NUL-terminated UTF-8 string argument named `name`.
+pub fn str_arg<'a>(p: *const c_char, name: &str) -> ZsResult<&'a str> {
+    if p.is_null() {
+        return Err(invalid(format!("{name} is NULL")));
+    }
+    // SAFETY: the caller passes a NUL-terminated string that stays valid
+    // for the duration of the call (the C API's documented contract).
+    let s = unsafe { CStr::from_ptr(p) };
+    s.to_str()
+        .map_err(|_| invalid(format!("{name} is not valid UTF-8")))
+}
+
+/// Borrow `len` bytes at `p`, argument `name`; NULL is allowed only with
+/// `len == 0`.
+pub fn bytes_arg<'a>(p: *const c_void, len: usize, name: &str) -> ZsResult<&'a [u8]> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(invalid(format!("{name} is NULL but its length is {len}")));
+    }
+    if len > isize::MAX as usize {
+        return Err(invalid(format!("{name}: length {len} is too large")));
+    }
+    // SAFETY: p is non-NULL and the caller promises `len` readable bytes
+    // there for the duration of the call; len fits an isize.
+    Ok(unsafe { std::slice::from_raw_parts(p as *const u8, len) })
+}
+
+/// Borrow `count` frames at `p` (at least one), each checked like
+/// [`bytes_arg`].
+pub fn frames_arg<'a>(p: *const zs_frame, count: usize, name: &str) -> ZsResult<Vec<&'a [u8]>> {
+    if p.is_null() {
+        return Err(invalid(format!("{name} is NULL")));
+    }
+    if count == 0 {
+        return Err(invalid(format!(
+            "{name}: count is 0 (a message has at least one frame)"
+        )));
+    }
+    if count > isize::MAX as usize / std::mem::size_of::<zs_frame>() {
+        return Err(invalid(format!("{name}: count {count} is too large")));
+    }
+    // SAFETY: p is non-NULL and the caller promises `count` frames there
+    // for the duration of the call; the size fits an isize.
+    let frames = unsafe { std::slice::from_raw_parts(p, count) };
+    frames
+        .iter()
+        .enumerate()
+        .map(|(i, f)| bytes_arg(f.data, f.len, &format!("{name}[{i}].data")))
+        .collect()
+}
+
+/// Check an out-pointer argument named `name`.
+pub fn out_arg<T>(p: *mut T, name: &str) -> ZsResult<*mut T> {
+    if p.is_null() {
+        Err(invalid(format!("{name} is NULL")))
+    } else {
+        Ok(p)
+    }
+}
+
+/// Write `v` through an out-pointer checked by [`out_arg`].
+pub fn write_out<T>(p: *mut T, v: T) {
+    // SAFETY: p was checked non-NULL by out_arg, and the caller promises it
+    // points to writable memory of type T. `write` does not read or drop the
+    // old value (which may be uninitialised).
+    unsafe { p.write(v) }
+}
+
+/// Write `s` into the caller's buffer by `snprintf`'s rules: at most `cap`
+/// bytes, NUL-terminated when `cap > 0`; returns the full length of `s`.
+pub fn write_string(buf: *mut c_char, cap: usize, s: &str, name: &str) -> ZsResult<i32> {
+    let full = i32::try_from(s.len())
+        .map_err(|_| invalid(format!("{name}: the string is longer than INT32_MAX")))?;
+    if cap == 0 {
+        return Ok(full);
+    }
+    if buf.is_null() {
+        return Err(invalid(format!("{name} is NULL but cap is {cap}")));
+    }
+    let n = s.len().min(cap - 1);
+    // SAFETY: buf is non-NULL and the caller promises `cap` writable bytes;
+    // we write n + 1 <= cap bytes, from a source that cannot overlap it.
+    unsafe {
+        std::ptr::copy_nonoverlapping(s.as_ptr(), buf as *mut u8, n);
+        *buf.add(n) = 0;
+    }
+    Ok(full)
+}
+
+/// Write up to `cap` values into the caller's array; returns how many
+/// there are in all.
+pub fn write_i32s(buf: *mut i32, cap: usize, values: &[i32], name: &str) -> ZsResult<i32> {
+    let full =
+        i32::try_from(values.len()).map_err(|_| invalid(format!("{name}: too many values")))?;
+    if cap == 0 {
+        return Ok(full);
+    }
+    if buf.is_null() {
+        return Err(invalid(format!("{name} is NULL but cap is {cap}")));
+    }
+    let n = values.len().min(cap);
+    // SAFETY: buf is non-NULL and the caller promises `cap` writable
+    // int32_t; we write n <= cap of them.
+    unsafe { std::ptr::copy_nonoverlapping(values.as_ptr(), buf, n) };
+    Ok(full)
+}
+
+/// Release what a `zs_message` holds and zero it. NULL and a zeroed
+/// message are no-ops.
+pub fn free_message(msg: *mut zs_message) {
+    if msg.is_null() {
+        return;
+    }
+    // SAFETY: msg is non-NULL and points to a zs_message the caller owns.
+    let m = unsafe { &mut *msg };
+    let owner = std::mem::replace(m, zs_message::EMPTY).owner;
+    if !owner.is_null() {
+        // SAFETY: a non-NULL owner is only ever set by crate::recv from
+        // Box::into_raw of a Received, and the struct is zeroed above, so a
+        // second free of the same struct sees NULL.
+        drop(unsafe { Box::from_raw(owner as *mut crate::recv::Received) });
+    }
+}

@@ -1,0 +1,49 @@
+//! Sending (SPEC section 9): single- and multi-part messages, each call
+//! with its own timeout.
+
+use crate::blocking::{retry, Direction, Wait};
+use crate::error::zs_result::*;
+use crate::error::{ZsError, ZsResult};
+use crate::handles::Entry;
+use crate::socket::SocketState;
+
+/// Send the frames of one message (at least one) as one atomic message.
+///
+/// `wait` bounds how long the first frame may wait to be queued. Once the
+/// first frame is queued libzmq accepts the rest at once (its HWM counts
+/// whole messages), so the later frames never time out: a message is never
+/// left half sent.
+pub fn send_frames(
+    entry: &Entry,
+    state: &mut SocketState,
+    frames: &[&[u8]],
+    wait: Wait,
+) -> ZsResult<()> {
+    let what = entry.describe();
+    if state.max_msg_size >= 0 {
+        let total: u128 = frames.iter().map(|f| f.len() as u128).sum();
+        if total > state.max_msg_size as u128 {
+            return Err(ZsError::new(
+                ZS_ERR_MESSAGE_TOO_LARGE,
+                format!(
+                    "{what}: the message is {total} bytes, above the socket's maximum of {}",
+                    state.max_msg_size
+                ),
+            ));
+        }
+    }
+    let last = frames.len() - 1;
+    for (i, frame) in frames.iter().enumerate() {
+        let more = if i < last { zmq::SNDMORE } else { 0 };
+        let frame_wait = if i == 0 { wait } else { Wait::Forever };
+        retry(
+            entry,
+            state,
+            Direction::Send,
+            frame_wait,
+            &what,
+            |sock, flags| sock.send(*frame, flags | more),
+        )?;
+    }
+    Ok(())
+}

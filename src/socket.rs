@@ -1,0 +1,407 @@
+//! A socket's state and the actions on it (SPEC sections 7 and 8):
+//! options, binding, unbinding, connecting, disconnecting.
+
+use std::net::{Ipv6Addr, SocketAddr, TcpListener};
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+use crate::error::zs_result::*;
+use crate::error::{from_zmq, invalid, ZsError, ZsResult};
+use crate::hosts;
+use crate::types::zs_socket_type;
+
+/// Linger given to every new socket, in ms (libzmq's default is forever).
+pub(crate) const DEFAULT_LINGER_MS: i32 = 1000;
+/// What `ZS_HWM_DEFAULT` means, as in Storyplayer.
+pub(crate) const DEFAULT_HWM: i32 = 100;
+/// How long an unbind waits, at most, for the port to be free again.
+const UNBIND_WAIT: Duration = Duration::from_secs(2);
+
+/// A port this socket is bound to.
+#[derive(Clone, Debug)]
+pub struct Bind {
+    pub port: u16,
+    /// The endpoint libzmq resolved at bind time (`tcp://[::]:5000`).
+    pub endpoint: String,
+}
+
+/// A host this socket is connected to.
+#[derive(Clone, Debug)]
+pub struct Connect {
+    pub host_id: String,
+    pub port: u16,
+    /// The endpoint used at connect time (`tcp://127.0.0.1:5000`).
+    pub endpoint: String,
+}
+
+/// One live socket, owned by its handle-table entry.
+pub struct SocketState {
+    pub sock: zmq::Socket,
+    pub kind: zs_socket_type,
+    /// Binds in the order they were made.
+    pub binds: Vec<Bind>,
+    /// Connects in the order they were made.
+    pub connects: Vec<Connect>,
+    /// True once the socket has bound or connected (routing id rule).
+    pub attached: bool,
+    /// The socket's own maximum message size for sends; -1 = no limit.
+    pub max_msg_size: i64,
+    /// The ZMQ_SNDTIMEO / ZMQ_RCVTIMEO currently set on the libzmq socket
+    /// (only ever used for one bounded slice of a blocking call).
+    pub sndtimeo: i32,
+    pub rcvtimeo: i32,
+}
+
+/// Where `zs_bind_to_port` listens: `*` unless changed.
+static BIND_INTERFACE: RwLock<Option<String>> = RwLock::new(None);
+
+fn zmq_err(what: &str) -> impl Fn(zmq::Error) -> ZsError + '_ {
+    move |e| from_zmq(e, what, ZS_ERR_TIMED_OUT)
+}
+
+/// The interface `zs_bind_to_port` binds: the last `zs_set_bind_interface`,
+/// else `ZMQSOCKET_BIND_INTERFACE`, else `*`.
+pub fn bind_interface() -> String {
+    if let Some(i) = BIND_INTERFACE
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+    {
+        return i.clone();
+    }
+    match std::env::var("ZMQSOCKET_BIND_INTERFACE") {
+        Ok(i) if !i.trim().is_empty() => i.trim().to_string(),
+        _ => "*".to_string(),
+    }
+}
+
+/// Set where `zs_bind_to_port` listens from now on.
+pub fn set_bind_interface(iface: &str) -> ZsResult<()> {
+    if iface.is_empty() || iface.chars().any(char::is_whitespace) {
+        return Err(invalid(format!(
+            "iface '{iface}' must be '*', an IP address or an interface name"
+        )));
+    }
+    *BIND_INTERFACE.write().unwrap_or_else(|e| e.into_inner()) = Some(iface.to_string());
+    Ok(())
+}
+
+/// An HWM argument as libzmq takes it: `ZS_HWM_DEFAULT` is 100.
+pub fn hwm_value(hwm: i32, name: &str) -> ZsResult<i32> {
+    match hwm {
+        -1 => Ok(DEFAULT_HWM),
+        h if h >= 0 => Ok(h),
+        h => Err(invalid(format!(
+            "{name} {h} is out of range (-1 = default, 0 = no limit, > 0 a limit)"
+        ))),
+    }
+}
+
+/// A port argument in `lo..=65535`.
+pub fn port_value(port: i32, lo: i32) -> ZsResult<u16> {
+    if (lo..=65535).contains(&port) {
+        Ok(port as u16)
+    } else {
+        Err(invalid(format!(
+            "port {port} is out of range ({lo}..65535)"
+        )))
+    }
+}
+
+/// The port at the end of a resolved TCP endpoint.
+fn endpoint_port(endpoint: &str) -> Option<u16> {
+    endpoint.rsplit(':').next()?.parse().ok()
+}
+
+impl SocketState {
+    /// A new libzmq socket with zmqsocket's defaults: dual-stack, linger
+    /// 1000 ms, HWMs 100, ROUTER_MANDATORY on ROUTERs.
+    pub fn new(ctx: &zmq::Context, kind: zs_socket_type) -> ZsResult<SocketState> {
+        let what = format!("new {} socket", kind.name());
+        let sock = ctx.socket(kind.to_zmq()).map_err(zmq_err(&what))?;
+        sock.set_ipv6(true).map_err(zmq_err(&what))?;
+        sock.set_linger(DEFAULT_LINGER_MS).map_err(zmq_err(&what))?;
+        sock.set_sndhwm(DEFAULT_HWM).map_err(zmq_err(&what))?;
+        sock.set_rcvhwm(DEFAULT_HWM).map_err(zmq_err(&what))?;
+        if kind == zs_socket_type::ZS_ROUTER {
+            sock.set_router_mandatory(true).map_err(zmq_err(&what))?;
+        }
+        Ok(SocketState {
+            sock,
+            kind,
+            binds: Vec::new(),
+            connects: Vec::new(),
+            attached: false,
+            max_msg_size: -1,
+            sndtimeo: -1,
+            rcvtimeo: -1,
+        })
+    }
+
+    /// Set both HWMs (already checked by [`hwm_value`]) before a bind or
+    /// connect. Since libzmq 4.2 they apply to all the socket's pipes.
+    fn set_hwms(&mut self, send: i32, recv: i32, what: &str) -> ZsResult<()> {
+        self.sock.set_sndhwm(send).map_err(zmq_err(what))?;
+        self.sock.set_rcvhwm(recv).map_err(zmq_err(what))?;
+        Ok(())
+    }
+
+    pub fn set_linger(&mut self, ms: i32) -> ZsResult<()> {
+        if ms < -1 {
+            return Err(invalid(format!(
+                "linger_ms {ms} is out of range (-1 = forever, >= 0 ms)"
+            )));
+        }
+        self.sock.set_linger(ms).map_err(zmq_err("linger"))
+    }
+
+    pub fn set_max_message_size(&mut self, bytes: i64) -> ZsResult<()> {
+        if bytes < -1 {
+            return Err(invalid(format!(
+                "bytes {bytes} is out of range (-1 = no limit, >= 0 bytes)"
+            )));
+        }
+        self.sock
+            .set_maxmsgsize(bytes)
+            .map_err(zmq_err("max message size"))?;
+        self.max_msg_size = bytes;
+        Ok(())
+    }
+
+    pub fn set_routing_id(&mut self, id: &[u8]) -> ZsResult<()> {
+        if id.is_empty() || id.len() > 255 {
+            return Err(invalid(format!(
+                "id length {} is out of range (1..255 bytes)",
+                id.len()
+            )));
+        }
+        if id[0] == 0 {
+            return Err(invalid("id starts with a zero byte (reserved by libzmq)"));
+        }
+        if self.attached {
+            return Err(ZsError::new(
+                ZS_ERR_WRONG_STATE,
+                "the routing id must be set before the socket's first bind or connect",
+            ));
+        }
+        self.sock.set_identity(id).map_err(zmq_err("routing id"))
+    }
+
+    /// Subscribe (`on`) or unsubscribe to a prefix; SUB and XSUB only.
+    pub fn subscription(&mut self, prefix: &[u8], on: bool) -> ZsResult<()> {
+        match self.kind {
+            zs_socket_type::ZS_SUB if on => self.sock.set_subscribe(prefix),
+            zs_socket_type::ZS_SUB => self.sock.set_unsubscribe(prefix),
+            zs_socket_type::ZS_XSUB => {
+                // An XSUB subscribes by sending \x01prefix (\x00 to cancel).
+                let mut msg = Vec::with_capacity(prefix.len() + 1);
+                msg.push(u8::from(on));
+                msg.extend_from_slice(prefix);
+                self.sock.send(msg, 0)
+            }
+            other => {
+                return Err(ZsError::new(
+                    ZS_ERR_NOT_SUPPORTED,
+                    format!(
+                        "a {} socket cannot subscribe (SUB and XSUB only)",
+                        other.name()
+                    ),
+                ))
+            }
+        }
+        .map_err(zmq_err("subscription"))
+    }
+
+    /// Bind `tcp://<bind interface>:port` with both HWMs set first; returns
+    /// the bound port (the ephemeral one for port 0).
+    pub fn bind_to_port(&mut self, port: u16, send_hwm: i32, recv_hwm: i32) -> ZsResult<i32> {
+        let iface = bind_interface();
+        let host = match iface.parse::<Ipv6Addr>() {
+            Ok(v6) => format!("[{v6}]"),
+            Err(_) => iface,
+        };
+        let endpoint = format!("tcp://{host}:{port}");
+        if port != 0 {
+            if let Some(b) = self.binds.iter().find(|b| b.port == port) {
+                return Err(ZsError::new(
+                    ZS_ERR_ADDRESS_IN_USE,
+                    format!(
+                        "{endpoint}: this socket is already bound to it ({})",
+                        b.endpoint
+                    ),
+                ));
+            }
+        }
+        self.set_hwms(send_hwm, recv_hwm, &endpoint)?;
+        self.sock.bind(&endpoint).map_err(zmq_err(&endpoint))?;
+        let resolved = match self.sock.get_last_endpoint() {
+            Ok(Ok(s)) => s,
+            _ => endpoint.clone(),
+        };
+        let bound = endpoint_port(&resolved).ok_or_else(|| {
+            ZsError::new(
+                ZS_ERR_INTERNAL,
+                format!("{endpoint}: cannot read the port of '{resolved}'"),
+            )
+        })?;
+        self.binds.push(Bind {
+            port: bound,
+            endpoint: resolved,
+        });
+        self.attached = true;
+        Ok(i32::from(bound))
+    }
+
+    /// Unbind by the endpoint libzmq resolved, then wait (bounded) until
+    /// the port can really be bound again.
+    pub fn unbind_from_port(&mut self, port: u16) -> ZsResult<()> {
+        let i = self
+            .binds
+            .iter()
+            .position(|b| b.port == port)
+            .ok_or_else(|| {
+                ZsError::new(
+                    ZS_ERR_NOT_BOUND,
+                    format!("port {port}: this socket is not bound to it"),
+                )
+            })?;
+        self.unbind_at(i)
+    }
+
+    fn unbind_at(&mut self, i: usize) -> ZsResult<()> {
+        let endpoint = self.binds[i].endpoint.clone();
+        match self.sock.unbind(&endpoint) {
+            Ok(()) | Err(zmq::Error::ENOENT) => {}
+            Err(e) => return Err(zmq_err(&endpoint)(e)),
+        }
+        self.binds.remove(i);
+        wait_port_free(&endpoint);
+        Ok(())
+    }
+
+    pub fn unbind_from_all_ports(&mut self) -> ZsResult<()> {
+        let mut first_err = None;
+        let mut i = 0;
+        while i < self.binds.len() {
+            match self.unbind_at(i) {
+                Ok(()) => {}
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                    i += 1;
+                }
+            }
+        }
+        first_err.map_or(Ok(()), Err)
+    }
+
+    /// Resolve the host id (an unknown id changes nothing), set both HWMs,
+    /// then connect.
+    pub fn connect_to_host(
+        &mut self,
+        host_id: &str,
+        port: u16,
+        send_hwm: i32,
+        recv_hwm: i32,
+    ) -> ZsResult<()> {
+        let endpoint = hosts::tcp_endpoint(host_id, port)?;
+        if let Some(c) = self
+            .connects
+            .iter()
+            .find(|c| (c.host_id == host_id && c.port == port) || c.endpoint == endpoint)
+        {
+            return Err(ZsError::new(
+                ZS_ERR_ALREADY_CONNECTED,
+                format!(
+                    "{host_id}:{port}: this socket is already connected to {}:{} ({})",
+                    c.host_id, c.port, c.endpoint
+                ),
+            ));
+        }
+        self.set_hwms(send_hwm, recv_hwm, &endpoint)?;
+        self.sock.connect(&endpoint).map_err(zmq_err(&endpoint))?;
+        self.connects.push(Connect {
+            host_id: host_id.to_string(),
+            port,
+            endpoint,
+        });
+        self.attached = true;
+        Ok(())
+    }
+
+    /// Disconnect by the endpoint recorded at connect time.
+    pub fn disconnect_from_host(&mut self, host_id: &str, port: u16) -> ZsResult<()> {
+        hosts::check_host_id(host_id)?;
+        let i = self
+            .connects
+            .iter()
+            .position(|c| c.host_id == host_id && c.port == port)
+            .ok_or_else(|| {
+                ZsError::new(
+                    ZS_ERR_NOT_CONNECTED,
+                    format!("{host_id}:{port}: this socket is not connected to it"),
+                )
+            })?;
+        self.disconnect_at(i)
+    }
+
+    fn disconnect_at(&mut self, i: usize) -> ZsResult<()> {
+        let endpoint = self.connects[i].endpoint.clone();
+        match self.sock.disconnect(&endpoint) {
+            Ok(()) | Err(zmq::Error::ENOENT) => {}
+            Err(e) => return Err(zmq_err(&endpoint)(e)),
+        }
+        self.connects.remove(i);
+        Ok(())
+    }
+
+    pub fn disconnect_from_all_hosts(&mut self) -> ZsResult<()> {
+        let mut first_err = None;
+        let mut i = 0;
+        while i < self.connects.len() {
+            match self.disconnect_at(i) {
+                Ok(()) => {}
+                Err(e) => {
+                    first_err.get_or_insert(e);
+                    i += 1;
+                }
+            }
+        }
+        first_err.map_or(Ok(()), Err)
+    }
+
+    /// Unbind everything, then disconnect everything; the socket stays
+    /// usable.
+    pub fn close(&mut self) -> ZsResult<()> {
+        let unbound = self.unbind_from_all_ports();
+        let disconnected = self.disconnect_from_all_hosts();
+        unbound.and(disconnected)
+    }
+}
+
+/// libzmq closes a listener asynchronously, in its I/O thread: wait,
+/// bounded, until the port of a resolved TCP endpoint can be bound again.
+fn wait_port_free(endpoint: &str) {
+    let Some(addr) = endpoint
+        .strip_prefix("tcp://")
+        .and_then(|a| a.parse::<SocketAddr>().ok())
+    else {
+        return;
+    };
+    let start = Instant::now();
+    let mut pause = Duration::from_micros(200);
+    loop {
+        match TcpListener::bind(addr) {
+            Ok(probe) => {
+                drop(probe);
+                return;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {}
+            Err(_) => return,
+        }
+        if start.elapsed() >= UNBIND_WAIT {
+            return;
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(10));
+    }
+}

@@ -1,0 +1,176 @@
+//! The C-visible types and constants of SPEC sections 2 and 4.
+
+use std::os::raw::c_void;
+
+/// An opaque socket handle: a positive integer below 2^53, never reused
+/// within a process. 0 is never a socket.
+#[allow(non_camel_case_types)]
+pub type zs_socket = u64;
+
+/// One part of a message: `len` bytes at `data`. `data` may be NULL only
+/// when `len` is 0.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+#[allow(non_camel_case_types)]
+pub struct zs_frame {
+    /// The frame's bytes (not NUL-terminated; may contain NUL bytes).
+    pub data: *const c_void,
+    /// The number of bytes at `data`.
+    pub len: usize,
+}
+
+/// A received message, filled by the `zs_recv*` functions and owned by the
+/// caller until `zs_message_free`. The frames point into the library's
+/// buffers and stay valid until then.
+#[repr(C)]
+#[derive(Debug)]
+#[allow(non_camel_case_types)]
+pub struct zs_message {
+    /// `count` frames; NULL when `count` is 0.
+    pub frames: *mut zs_frame,
+    /// The number of frames.
+    pub count: usize,
+    /// The library's bookkeeping; do not touch.
+    pub owner: *mut c_void,
+}
+
+impl zs_message {
+    /// The empty message `{NULL, 0, NULL}`.
+    pub(crate) const EMPTY: zs_message = zs_message {
+        frames: std::ptr::null_mut(),
+        count: 0,
+        owner: std::ptr::null_mut(),
+    };
+}
+
+/// Socket types, with libzmq's own numbers.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum zs_socket_type {
+    /// Exclusive pair.
+    ZS_PAIR = 0,
+    /// Publisher.
+    ZS_PUB = 1,
+    /// Subscriber.
+    ZS_SUB = 2,
+    /// Request (strict send/receive alternation).
+    ZS_REQ = 3,
+    /// Reply (strict receive/send alternation).
+    ZS_REP = 4,
+    /// Dealer (also known as XREQ).
+    ZS_DEALER = 5,
+    /// Router (also known as XREP); made with ZMQ_ROUTER_MANDATORY.
+    ZS_ROUTER = 6,
+    /// Pull (also known as UPSTREAM).
+    ZS_PULL = 7,
+    /// Push (also known as DOWNSTREAM).
+    ZS_PUSH = 8,
+    /// Extended publisher.
+    ZS_XPUB = 9,
+    /// Extended subscriber.
+    ZS_XSUB = 10,
+}
+
+impl zs_socket_type {
+    /// Every type, in number order.
+    pub(crate) const ALL: [zs_socket_type; 11] = [
+        zs_socket_type::ZS_PAIR,
+        zs_socket_type::ZS_PUB,
+        zs_socket_type::ZS_SUB,
+        zs_socket_type::ZS_REQ,
+        zs_socket_type::ZS_REP,
+        zs_socket_type::ZS_DEALER,
+        zs_socket_type::ZS_ROUTER,
+        zs_socket_type::ZS_PULL,
+        zs_socket_type::ZS_PUSH,
+        zs_socket_type::ZS_XPUB,
+        zs_socket_type::ZS_XSUB,
+    ];
+
+    /// The type with libzmq's number `n`, if any.
+    pub fn from_i32(n: i32) -> Option<zs_socket_type> {
+        usize::try_from(n)
+            .ok()
+            .and_then(|i| Self::ALL.get(i).copied())
+    }
+
+    /// The type named `name` ("PUSH", "pull", "XREQ"...), case-insensitive.
+    pub fn from_name(name: &str) -> Option<zs_socket_type> {
+        use zs_socket_type::*;
+        let t = match name.to_ascii_uppercase().as_str() {
+            "PAIR" => ZS_PAIR,
+            "PUB" => ZS_PUB,
+            "SUB" => ZS_SUB,
+            "REQ" => ZS_REQ,
+            "REP" => ZS_REP,
+            "DEALER" | "XREQ" => ZS_DEALER,
+            "ROUTER" | "XREP" => ZS_ROUTER,
+            "PULL" | "UPSTREAM" => ZS_PULL,
+            "PUSH" | "DOWNSTREAM" => ZS_PUSH,
+            "XPUB" => ZS_XPUB,
+            "XSUB" => ZS_XSUB,
+            _ => return None,
+        };
+        Some(t)
+    }
+
+    /// The canonical name ("PUSH").
+    pub fn name(self) -> &'static str {
+        use zs_socket_type::*;
+        match self {
+            ZS_PAIR => "PAIR",
+            ZS_PUB => "PUB",
+            ZS_SUB => "SUB",
+            ZS_REQ => "REQ",
+            ZS_REP => "REP",
+            ZS_DEALER => "DEALER",
+            ZS_ROUTER => "ROUTER",
+            ZS_PULL => "PULL",
+            ZS_PUSH => "PUSH",
+            ZS_XPUB => "XPUB",
+            ZS_XSUB => "XSUB",
+        }
+    }
+
+    /// The zmq crate's socket type.
+    pub fn to_zmq(self) -> zmq::SocketType {
+        use zs_socket_type::*;
+        match self {
+            ZS_PAIR => zmq::PAIR,
+            ZS_PUB => zmq::PUB,
+            ZS_SUB => zmq::SUB,
+            ZS_REQ => zmq::REQ,
+            ZS_REP => zmq::REP,
+            ZS_DEALER => zmq::DEALER,
+            ZS_ROUTER => zmq::ROUTER,
+            ZS_PULL => zmq::PULL,
+            ZS_PUSH => zmq::PUSH,
+            ZS_XPUB => zmq::XPUB,
+            ZS_XSUB => zmq::XSUB,
+        }
+    }
+}
+
+/// Special timeout values (milliseconds otherwise: `> 0` wait at most that
+/// long, `0` try once without waiting).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum zs_timeout {
+    /// Wait as long as it takes.
+    ZS_TIMEOUT_FOREVER = -1,
+    /// Use the library default (5000 ms unless `zs_set_default_timeout`
+    /// changed it).
+    ZS_TIMEOUT_DEFAULT = -2,
+}
+
+/// Special high-water-mark values (message counts otherwise: `0` no limit,
+/// `> 0` that limit).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum zs_hwm {
+    /// 100 messages, as in Storyplayer.
+    ZS_HWM_DEFAULT = -1,
+}
