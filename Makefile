@@ -15,7 +15,7 @@ CXX_TESTS := $(wildcard c_tests/test_*.cpp)
 C_TEST_BINS := $(patsubst c_tests/%.c,$(BUILD)/c_tests/%,$(C_TESTS)) \
                $(patsubst c_tests/%.cpp,$(BUILD)/c_tests/%,$(CXX_TESTS))
 
-.PHONY: all lib demo test rust-test c-tests check-headers lint clean
+.PHONY: all lib demo test rust-test c-tests check-headers check-ffi-header lint clean
 
 all: demo
 
@@ -34,7 +34,7 @@ demo: lib $(BUILD)/demo $(BUILD)/readme_example
 $(BUILD) $(BUILD)/c_tests:
 	mkdir -p $@
 
-test: lint rust-test c-tests check-headers
+test: lint rust-test c-tests check-headers check-ffi-header
 
 lint:
 	$(CARGO) fmt --check
@@ -60,6 +60,12 @@ check-headers: lib
 	    { echo "include/ is not what build.rs generates: commit the regenerated headers"; exit 1; }; \
 	  echo "headers: include/ matches what build.rs generates"; \
 	else echo "headers: not a git checkout, committed-header check skipped"; fi
+
+# The FFI header must load in PHP's FFI::cdef as it is.
+check-ffi-header: lib
+	@if command -v php >/dev/null 2>&1 && php -m | grep -qx FFI; then \
+	  php -d ffi.enable=1 scripts/check_ffi_header.php include/zmqsocket_ffi.h $(LIBDIR)/libzmqsocket.so; \
+	else echo "ffi header: skipped, no PHP with FFI here (the PHP suite installs it)"; fi
 
 clean:
 	$(CARGO) clean

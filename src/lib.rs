@@ -21,7 +21,7 @@ pub mod error;
 pub mod handles;
 pub mod hosts;
 pub mod introspect;
-pub mod raw;
+mod raw;
 pub mod recv;
 pub mod send;
 pub mod socket;
@@ -30,3 +30,21 @@ pub mod types;
 pub use api::*;
 pub use error::zs_result;
 pub use types::{zs_frame, zs_hwm, zs_message, zs_socket, zs_socket_type, zs_timeout};
+
+#[cfg(test)]
+mod header_tests {
+    /// The committed headers are what build.rs generates from this source.
+    #[test]
+    fn committed_headers_are_current() {
+        for name in ["zmqsocket.h", "zmqsocket_ffi.h"] {
+            let generated = std::fs::read_to_string(format!("{}/{name}", env!("OUT_DIR"))).unwrap();
+            let committed =
+                std::fs::read_to_string(format!("{}/include/{name}", env!("CARGO_MANIFEST_DIR")))
+                    .unwrap();
+            assert!(
+                generated == committed,
+                "include/{name} is stale: rebuild and commit it"
+            );
+        }
+    }
+}

@@ -9,7 +9,7 @@ use crate::error::{invalid, ZsResult};
 use crate::types::{zs_frame, zs_message};
 
 /// Borrow a NUL-terminated UTF-8 string argument named `name`.
-pub fn str_arg<'a>(p: *const c_char, name: &str) -> ZsResult<&'a str> {
+pub(crate) fn str_arg<'a>(p: *const c_char, name: &str) -> ZsResult<&'a str> {
     if p.is_null() {
         return Err(invalid(format!("{name} is NULL")));
     }
@@ -22,7 +22,7 @@ pub fn str_arg<'a>(p: *const c_char, name: &str) -> ZsResult<&'a str> {
 
 /// Borrow `len` bytes at `p`, argument `name`; NULL is allowed only with
 /// `len == 0`.
-pub fn bytes_arg<'a>(p: *const c_void, len: usize, name: &str) -> ZsResult<&'a [u8]> {
+pub(crate) fn bytes_arg<'a>(p: *const c_void, len: usize, name: &str) -> ZsResult<&'a [u8]> {
     if len == 0 {
         return Ok(&[]);
     }
@@ -39,7 +39,11 @@ pub fn bytes_arg<'a>(p: *const c_void, len: usize, name: &str) -> ZsResult<&'a [
 
 /// Borrow `count` frames at `p` (at least one), each checked like
 /// [`bytes_arg`].
-pub fn frames_arg<'a>(p: *const zs_frame, count: usize, name: &str) -> ZsResult<Vec<&'a [u8]>> {
+pub(crate) fn frames_arg<'a>(
+    p: *const zs_frame,
+    count: usize,
+    name: &str,
+) -> ZsResult<Vec<&'a [u8]>> {
     if p.is_null() {
         return Err(invalid(format!("{name} is NULL")));
     }
@@ -62,7 +66,7 @@ pub fn frames_arg<'a>(p: *const zs_frame, count: usize, name: &str) -> ZsResult<
 }
 
 /// Check an out-pointer argument named `name`.
-pub fn out_arg<T>(p: *mut T, name: &str) -> ZsResult<*mut T> {
+pub(crate) fn out_arg<T>(p: *mut T, name: &str) -> ZsResult<*mut T> {
     if p.is_null() {
         Err(invalid(format!("{name} is NULL")))
     } else {
@@ -71,7 +75,7 @@ pub fn out_arg<T>(p: *mut T, name: &str) -> ZsResult<*mut T> {
 }
 
 /// Write `v` through an out-pointer checked by [`out_arg`].
-pub fn write_out<T>(p: *mut T, v: T) {
+pub(crate) fn write_out<T>(p: *mut T, v: T) {
     // SAFETY: p was checked non-NULL by out_arg, and the caller promises it
     // points to writable memory of type T. `write` does not read or drop the
     // old value (which may be uninitialised).
@@ -80,7 +84,7 @@ pub fn write_out<T>(p: *mut T, v: T) {
 
 /// Write `s` into the caller's buffer by `snprintf`'s rules: at most `cap`
 /// bytes, NUL-terminated when `cap > 0`; returns the full length of `s`.
-pub fn write_string(buf: *mut c_char, cap: usize, s: &str, name: &str) -> ZsResult<i32> {
+pub(crate) fn write_string(buf: *mut c_char, cap: usize, s: &str, name: &str) -> ZsResult<i32> {
     let full = i32::try_from(s.len())
         .map_err(|_| invalid(format!("{name}: the string is longer than INT32_MAX")))?;
     if cap == 0 {
@@ -101,7 +105,7 @@ pub fn write_string(buf: *mut c_char, cap: usize, s: &str, name: &str) -> ZsResu
 
 /// Write up to `cap` values into the caller's array; returns how many
 /// there are in all.
-pub fn write_i32s(buf: *mut i32, cap: usize, values: &[i32], name: &str) -> ZsResult<i32> {
+pub(crate) fn write_i32s(buf: *mut i32, cap: usize, values: &[i32], name: &str) -> ZsResult<i32> {
     let full =
         i32::try_from(values.len()).map_err(|_| invalid(format!("{name}: too many values")))?;
     if cap == 0 {
@@ -119,7 +123,7 @@ pub fn write_i32s(buf: *mut i32, cap: usize, values: &[i32], name: &str) -> ZsRe
 
 /// Release what a `zs_message` holds and zero it. NULL and a zeroed
 /// message are no-ops.
-pub fn free_message(msg: *mut zs_message) {
+pub(crate) fn free_message(msg: *mut zs_message) {
     if msg.is_null() {
         return;
     }
