@@ -7,8 +7,11 @@
  * Conventions, for every function below:
  * - Sockets are opaque integer handles (zs_socket): positive, below 2^53,
  *   never reused within a process; 0 is never a socket. A handle may be
- *   used from any thread; calls on one socket are serialised, calls on
- *   different sockets never wait for each other.
+ *   used from any thread; calls on one socket are serialised (a call
+ *   waits while another thread's call on the same socket is in progress,
+ *   and its own timeout counts from when it has the socket); calls on
+ *   different sockets never wait for each other. Destroying a socket
+ *   interrupts a call blocked on it, which returns ZS_ERR_BAD_HANDLE.
  * - Functions that can fail return int32_t: >= 0 is success (ZS_OK, or a
  *   value the function documents, such as a port or a length), < 0 is a
  *   zs_result code. Functions returning bool return false on failure.

@@ -46,6 +46,8 @@ pub struct SocketState {
     pub attached: bool,
     /// The socket's own maximum message size for sends; -1 = no limit.
     pub max_msg_size: i64,
+    /// The HWMs currently set (send, receive).
+    pub hwms: (i32, i32),
     /// The ZMQ_SNDTIMEO / ZMQ_RCVTIMEO currently set on the libzmq socket
     /// (only ever used for one bounded slice of a blocking call).
     pub sndtimeo: i32,
@@ -133,6 +135,7 @@ impl SocketState {
             connects: Vec::new(),
             attached: false,
             max_msg_size: -1,
+            hwms: (DEFAULT_HWM, DEFAULT_HWM),
             sndtimeo: -1,
             rcvtimeo: -1,
         })
@@ -140,10 +143,27 @@ impl SocketState {
 
     /// Set both HWMs (already checked by [`hwm_value`]) before a bind or
     /// connect. Since libzmq 4.2 they apply to all the socket's pipes.
-    fn set_hwms(&mut self, send: i32, recv: i32, what: &str) -> ZsResult<()> {
+    fn set_hwms(&mut self, (send, recv): (i32, i32), what: &str) -> ZsResult<()> {
         self.sock.set_sndhwm(send).map_err(zmq_err(what))?;
         self.sock.set_rcvhwm(recv).map_err(zmq_err(what))?;
+        self.hwms = (send, recv);
         Ok(())
+    }
+
+    /// Set the HWMs, run `attach` (a bind or connect), and put the HWMs
+    /// back if it fails, so that a failed call changes nothing.
+    fn attach_with_hwms<T>(
+        &mut self,
+        hwms: (i32, i32),
+        what: &str,
+        attach: impl FnOnce(&zmq::Socket) -> Result<T, zmq::Error>,
+    ) -> ZsResult<T> {
+        let before = self.hwms;
+        self.set_hwms(hwms, what)?;
+        attach(&self.sock).map_err(|e| {
+            let _ = self.set_hwms(before, what);
+            zmq_err(what)(e)
+        })
     }
 
     pub fn set_linger(&mut self, ms: i32) -> ZsResult<()> {
@@ -232,8 +252,7 @@ impl SocketState {
                 ));
             }
         }
-        self.set_hwms(send_hwm, recv_hwm, &endpoint)?;
-        self.sock.bind(&endpoint).map_err(zmq_err(&endpoint))?;
+        self.attach_with_hwms((send_hwm, recv_hwm), &endpoint, |s| s.bind(&endpoint))?;
         let resolved = match self.sock.get_last_endpoint() {
             Ok(Ok(s)) => s,
             _ => endpoint.clone(),
@@ -317,8 +336,7 @@ impl SocketState {
                 ),
             ));
         }
-        self.set_hwms(send_hwm, recv_hwm, &endpoint)?;
-        self.sock.connect(&endpoint).map_err(zmq_err(&endpoint))?;
+        self.attach_with_hwms((send_hwm, recv_hwm), &endpoint, |s| s.connect(&endpoint))?;
         self.connects.push(Connect {
             host_id: host_id.to_string(),
             port,
