@@ -263,7 +263,7 @@ int32_t zs_last_error_code(void);
 /**
  * The text of the calling thread's last failing call, naming the
  * function, the argument or endpoint, and libzmq's reason (e.g.
- * "zs_bind_to_port: tcp://\*:5000: Address already in use"); "" before any
+ * "zs_bind_to_port: tcp://0.0.0.0:5000: Address already in use"); "" before any
  * failure. Never NULL. Valid until the thread's next failing call.
  */
 const char *zs_last_error(void);
@@ -586,6 +586,42 @@ int32_t zs_bound_ports(zs_socket s, int32_t *ports, size_t cap);
  * length (without the NUL). "" when nothing is attached.
  */
 int32_t zs_endpoints(zs_socket s, char *buf, size_t cap);
+
+/**
+ * Bind any libzmq endpoint (`tcp://127.0.0.1:0`, `ipc:///tmp/x.sock`,
+ * `inproc://name`), with both HWMs set first as zs_bind_to_port does.
+ * Returns the TCP port (the ephemeral one for port 0), or 0 for other
+ * transports. Tracked like zs_bind_to_port: listed by zs_endpoints (as
+ * libzmq resolved it), counted by zs_bound_ports and zs_is_bound_to_port
+ * when it is TCP, and removed by zs_unbind_from_all_ports and zs_close. A
+ * malformed endpoint or unknown transport is ZS_ERR_INVALID_ARGUMENT; one
+ * already taken is ZS_ERR_ADDRESS_IN_USE.
+ */
+int32_t zs_bind_endpoint(zs_socket s, const char *endpoint, int32_t send_hwm, int32_t recv_hwm);
+
+/**
+ * Unbind an endpoint, given as it was bound (e.g. with port 0) or as libzmq
+ * resolved it (`tcp://[::]:41234`, as zs_endpoints lists it). A TCP
+ * unbind waits, as zs_unbind_from_port does, until the port is free.
+ * ZS_ERR_NOT_BOUND if this socket is not bound to it.
+ */
+int32_t zs_unbind_endpoint(zs_socket s, const char *endpoint);
+
+/**
+ * Connect any libzmq endpoint, with both HWMs set first as
+ * zs_connect_to_host does (lazily: success means the connect was
+ * accepted). Listed by zs_endpoints as "connect <endpoint>", removed by
+ * zs_disconnect_from_all_hosts and zs_close. The same endpoint twice (by
+ * either form) is ZS_ERR_ALREADY_CONNECTED.
+ */
+int32_t zs_connect_endpoint(zs_socket s, const char *endpoint, int32_t send_hwm, int32_t recv_hwm);
+
+/**
+ * Disconnect an endpoint, whether it was connected with
+ * zs_connect_endpoint or zs_connect_to_host (by the endpoint zs_endpoints
+ * lists). ZS_ERR_NOT_CONNECTED if this socket is not connected to it.
+ */
+int32_t zs_disconnect_endpoint(zs_socket s, const char *endpoint);
 
 /**
  * Set where zs_bind_to_port listens from now on: "*" (the default, as in

@@ -27,6 +27,23 @@ fn socket_type(t: i32) -> ZsResult<zs_socket_type> {
     })
 }
 
+fn endpoint_arg<'a>(p: *const c_char) -> ZsResult<&'a str> {
+    let ep = str_arg(p, "endpoint")?;
+    if ep.is_empty() || ep.chars().any(char::is_whitespace) {
+        return Err(crate::error::invalid(format!(
+            "endpoint '{ep}' is empty or contains whitespace"
+        )));
+    }
+    Ok(ep)
+}
+
+fn hwms(send_hwm: i32, recv_hwm: i32) -> ZsResult<(i32, i32)> {
+    Ok((
+        hwm_value(send_hwm, "send_hwm")?,
+        hwm_value(recv_hwm, "recv_hwm")?,
+    ))
+}
+
 fn count_i32(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
@@ -49,7 +66,7 @@ pub extern "C" fn zs_last_error_code() -> i32 {
 
 /// The text of the calling thread's last failing call, naming the
 /// function, the argument or endpoint, and libzmq's reason (e.g.
-/// "zs_bind_to_port: tcp://\*:5000: Address already in use"); "" before any
+/// "zs_bind_to_port: tcp://0.0.0.0:5000: Address already in use"); "" before any
 /// failure. Never NULL. Valid until the thread's next failing call.
 #[no_mangle]
 pub extern "C" fn zs_last_error() -> *const c_char {
@@ -213,10 +230,7 @@ pub extern "C" fn zs_socket_new_bound(
     guard("zs_socket_new_bound", || {
         let kind = socket_type(r#type)?;
         let port = port_value(port, 0)?;
-        let (send_hwm, recv_hwm) = (
-            hwm_value(send_hwm, "send_hwm")?,
-            hwm_value(recv_hwm, "recv_hwm")?,
-        );
+        let (send_hwm, recv_hwm) = hwms(send_hwm, recv_hwm)?;
         let out = out_arg(out, "out")?;
         let (h, bound) = handles::create(kind, |st| st.bind_to_port(port, send_hwm, recv_hwm))?;
         write_out(out, h);
@@ -240,10 +254,7 @@ pub extern "C" fn zs_socket_new_connected(
         let kind = socket_type(r#type)?;
         let id = str_arg(host_id, "host_id")?;
         let port = port_value(port, 1)?;
-        let (send_hwm, recv_hwm) = (
-            hwm_value(send_hwm, "send_hwm")?,
-            hwm_value(recv_hwm, "recv_hwm")?,
-        );
+        let (send_hwm, recv_hwm) = hwms(send_hwm, recv_hwm)?;
         let out = out_arg(out, "out")?;
         let (h, ()) = handles::create(kind, |st| st.connect_to_host(id, port, send_hwm, recv_hwm))?;
         write_out(out, h);
@@ -339,10 +350,7 @@ pub extern "C" fn zs_unsubscribe(s: zs_socket, prefix: *const c_void, len: usize
 pub extern "C" fn zs_bind_to_port(s: zs_socket, port: i32, send_hwm: i32, recv_hwm: i32) -> i32 {
     guard("zs_bind_to_port", || {
         let port = port_value(port, 0)?;
-        let (send_hwm, recv_hwm) = (
-            hwm_value(send_hwm, "send_hwm")?,
-            hwm_value(recv_hwm, "recv_hwm")?,
-        );
+        let (send_hwm, recv_hwm) = hwms(send_hwm, recv_hwm)?;
         with_socket(s, |_, st| st.bind_to_port(port, send_hwm, recv_hwm))
     })
 }
@@ -385,10 +393,7 @@ pub extern "C" fn zs_connect_to_host(
     guard("zs_connect_to_host", || {
         let id = str_arg(host_id, "host_id")?;
         let port = port_value(port, 1)?;
-        let (send_hwm, recv_hwm) = (
-            hwm_value(send_hwm, "send_hwm")?,
-            hwm_value(recv_hwm, "recv_hwm")?,
-        );
+        let (send_hwm, recv_hwm) = hwms(send_hwm, recv_hwm)?;
         with_socket(s, |_, st| st.connect_to_host(id, port, send_hwm, recv_hwm))
             .map(|()| ZS_OK.code())
     })
@@ -615,6 +620,72 @@ pub extern "C" fn zs_endpoints(s: zs_socket, buf: *mut c_char, cap: usize) -> i3
     guard("zs_endpoints", || {
         let text = with_socket(s, |_, st| Ok(introspect::endpoints(st)))?;
         raw::write_string(buf, cap, &text, "buf")
+    })
+}
+
+// --------------------------------------------------------- any endpoint
+
+/// Bind any libzmq endpoint (`tcp://127.0.0.1:0`, `ipc:///tmp/x.sock`,
+/// `inproc://name`), with both HWMs set first as zs_bind_to_port does.
+/// Returns the TCP port (the ephemeral one for port 0), or 0 for other
+/// transports. Tracked like zs_bind_to_port: listed by zs_endpoints (as
+/// libzmq resolved it), counted by zs_bound_ports and zs_is_bound_to_port
+/// when it is TCP, and removed by zs_unbind_from_all_ports and zs_close. A
+/// malformed endpoint or unknown transport is ZS_ERR_INVALID_ARGUMENT; one
+/// already taken is ZS_ERR_ADDRESS_IN_USE.
+#[no_mangle]
+pub extern "C" fn zs_bind_endpoint(
+    s: zs_socket,
+    endpoint: *const c_char,
+    send_hwm: i32,
+    recv_hwm: i32,
+) -> i32 {
+    guard("zs_bind_endpoint", || {
+        let ep = endpoint_arg(endpoint)?;
+        let (send_hwm, recv_hwm) = hwms(send_hwm, recv_hwm)?;
+        with_socket(s, |_, st| st.bind_endpoint(ep, send_hwm, recv_hwm))
+    })
+}
+
+/// Unbind an endpoint, given as it was bound (e.g. with port 0) or as libzmq
+/// resolved it (`tcp://[::]:41234`, as zs_endpoints lists it). A TCP
+/// unbind waits, as zs_unbind_from_port does, until the port is free.
+/// ZS_ERR_NOT_BOUND if this socket is not bound to it.
+#[no_mangle]
+pub extern "C" fn zs_unbind_endpoint(s: zs_socket, endpoint: *const c_char) -> i32 {
+    guard("zs_unbind_endpoint", || {
+        let ep = endpoint_arg(endpoint)?;
+        with_socket(s, |_, st| st.unbind_endpoint(ep)).map(|()| ZS_OK.code())
+    })
+}
+
+/// Connect any libzmq endpoint, with both HWMs set first as
+/// zs_connect_to_host does (lazily: success means the connect was
+/// accepted). Listed by zs_endpoints as "connect <endpoint>", removed by
+/// zs_disconnect_from_all_hosts and zs_close. The same endpoint twice (by
+/// either form) is ZS_ERR_ALREADY_CONNECTED.
+#[no_mangle]
+pub extern "C" fn zs_connect_endpoint(
+    s: zs_socket,
+    endpoint: *const c_char,
+    send_hwm: i32,
+    recv_hwm: i32,
+) -> i32 {
+    guard("zs_connect_endpoint", || {
+        let ep = endpoint_arg(endpoint)?;
+        let (send_hwm, recv_hwm) = hwms(send_hwm, recv_hwm)?;
+        with_socket(s, |_, st| st.connect_endpoint(ep, send_hwm, recv_hwm)).map(|()| ZS_OK.code())
+    })
+}
+
+/// Disconnect an endpoint, whether it was connected with
+/// zs_connect_endpoint or zs_connect_to_host (by the endpoint zs_endpoints
+/// lists). ZS_ERR_NOT_CONNECTED if this socket is not connected to it.
+#[no_mangle]
+pub extern "C" fn zs_disconnect_endpoint(s: zs_socket, endpoint: *const c_char) -> i32 {
+    guard("zs_disconnect_endpoint", || {
+        let ep = endpoint_arg(endpoint)?;
+        with_socket(s, |_, st| st.disconnect_endpoint(ep)).map(|()| ZS_OK.code())
     })
 }
 

@@ -140,6 +140,10 @@ pub fn from_zmq(e: zmq::Error, what: &str, again: zs_result) -> ZsError {
         zmq::Error::EFSM => ZS_ERR_WRONG_STATE,
         zmq::Error::EHOSTUNREACH => ZS_ERR_HOST_UNREACHABLE,
         zmq::Error::ENOTSOCK | zmq::Error::ETERM => ZS_ERR_BAD_HANDLE,
+        // A malformed endpoint or address, or a transport libzmq lacks.
+        zmq::Error::EINVAL | zmq::Error::EPROTONOSUPPORT | zmq::Error::ENOCOMPATPROTO => {
+            ZS_ERR_INVALID_ARGUMENT
+        }
         _ => ZS_ERR_ZMQ,
     };
     let reason = if e == zmq::Error::EAGAIN {

@@ -17,21 +17,41 @@ pub(crate) const DEFAULT_HWM: i32 = 100;
 /// How long an unbind waits, at most, for the port to be free again.
 const UNBIND_WAIT: Duration = Duration::from_secs(2);
 
-/// A port this socket is bound to.
+/// An endpoint this socket is bound to.
 #[derive(Clone, Debug)]
 pub struct Bind {
-    pub port: u16,
+    /// The TCP port; None for other transports.
+    pub port: Option<u16>,
     /// The endpoint libzmq resolved at bind time (`tcp://[::]:5000`).
+    pub endpoint: String,
+    /// The endpoint as it was asked for (`tcp://*:0`).
+    pub requested: String,
+}
+
+/// An endpoint this socket is connected to.
+#[derive(Clone, Debug)]
+pub struct Connect {
+    /// The host id and port, for connects made through the host table.
+    pub host: Option<(String, u16)>,
+    /// The endpoint used at connect time (`tcp://127.0.0.1:5000`).
     pub endpoint: String,
 }
 
-/// A host this socket is connected to.
-#[derive(Clone, Debug)]
-pub struct Connect {
-    pub host_id: String,
-    pub port: u16,
-    /// The endpoint used at connect time (`tcp://127.0.0.1:5000`).
-    pub endpoint: String,
+impl Connect {
+    /// True if this connect was made to `host_id`'s `port`.
+    pub fn is_to(&self, host_id: &str, port: u16) -> bool {
+        self.host
+            .as_ref()
+            .is_some_and(|(h, p)| h == host_id && *p == port)
+    }
+
+    /// "web1:5000 (tcp://10.0.0.1:5000)", or the endpoint alone.
+    fn describe(&self) -> String {
+        match &self.host {
+            Some((h, p)) => format!("{h}:{p} ({})", self.endpoint),
+            None => self.endpoint.clone(),
+        }
+    }
 }
 
 /// One live socket, owned by its handle-table entry.
@@ -110,6 +130,20 @@ pub fn port_value(port: i32, lo: i32) -> ZsResult<u16> {
     }
 }
 
+/// True for `tcp://a.b.c.d:port`.
+fn is_ipv4_tcp(endpoint: &str) -> bool {
+    endpoint
+        .strip_prefix("tcp://")
+        .and_then(|a| a.rsplit_once(':'))
+        .is_some_and(|(host, _)| host.parse::<std::net::Ipv4Addr>().is_ok())
+}
+
+/// True for a TCP endpoint asking for an ephemeral port (`tcp://*:0`,
+/// `tcp://*:*`), which may be bound more than once.
+fn is_wildcard_port(endpoint: &str) -> bool {
+    endpoint.starts_with("tcp://") && (endpoint.ends_with(":0") || endpoint.ends_with(":*"))
+}
+
 /// The port at the end of a resolved TCP endpoint.
 fn endpoint_port(endpoint: &str) -> Option<u16> {
     endpoint.rsplit(':').next()?.parse().ok()
@@ -160,7 +194,17 @@ impl SocketState {
     ) -> ZsResult<T> {
         let before = self.hwms;
         self.set_hwms(hwms, what)?;
-        attach(&self.sock).map_err(|e| {
+        // With ZMQ_IPV6 set, libzmq would map an IPv4 address to
+        // ::ffff:a.b.c.d; an IPv4 literal needs no IPv6 socket.
+        let v4 = is_ipv4_tcp(what);
+        if v4 {
+            self.sock.set_ipv6(false).map_err(zmq_err(what))?;
+        }
+        let result = attach(&self.sock);
+        if v4 {
+            self.sock.set_ipv6(true).map_err(zmq_err(what))?;
+        }
+        result.map_err(|e| {
             let _ = self.set_hwms(before, what);
             zmq_err(what)(e)
         })
@@ -242,33 +286,55 @@ impl SocketState {
         };
         let endpoint = format!("tcp://{host}:{port}");
         if port != 0 {
-            if let Some(b) = self.binds.iter().find(|b| b.port == port) {
+            if let Some(b) = self.binds.iter().find(|b| b.port == Some(port)) {
                 return Err(ZsError::new(
                     ZS_ERR_ADDRESS_IN_USE,
                     format!(
-                        "{endpoint}: this socket is already bound to it ({})",
+                        "{endpoint}: this socket is already bound to port {port} ({})",
                         b.endpoint
                     ),
                 ));
             }
         }
-        self.attach_with_hwms((send_hwm, recv_hwm), &endpoint, |s| s.bind(&endpoint))?;
+        self.bind_endpoint(&endpoint, send_hwm, recv_hwm)
+    }
+
+    /// Bind any libzmq endpoint with both HWMs set first; returns the TCP
+    /// port, or 0 for other transports.
+    pub fn bind_endpoint(&mut self, endpoint: &str, send_hwm: i32, recv_hwm: i32) -> ZsResult<i32> {
+        if let Some(b) = self.binds.iter().find(|b| {
+            b.endpoint == endpoint || (b.requested == endpoint && !is_wildcard_port(endpoint))
+        }) {
+            return Err(ZsError::new(
+                ZS_ERR_ADDRESS_IN_USE,
+                format!(
+                    "{endpoint}: this socket is already bound to it ({})",
+                    b.endpoint
+                ),
+            ));
+        }
+        self.attach_with_hwms((send_hwm, recv_hwm), endpoint, |s| s.bind(endpoint))?;
         let resolved = match self.sock.get_last_endpoint() {
-            Ok(Ok(s)) => s,
-            _ => endpoint.clone(),
+            Ok(Ok(s)) if !s.is_empty() => s,
+            _ => endpoint.to_string(),
         };
-        let bound = endpoint_port(&resolved).ok_or_else(|| {
-            ZsError::new(
-                ZS_ERR_INTERNAL,
-                format!("{endpoint}: cannot read the port of '{resolved}'"),
-            )
-        })?;
+        let port = if resolved.starts_with("tcp://") {
+            Some(endpoint_port(&resolved).ok_or_else(|| {
+                ZsError::new(
+                    ZS_ERR_INTERNAL,
+                    format!("{endpoint}: cannot read the port of '{resolved}'"),
+                )
+            })?)
+        } else {
+            None
+        };
         self.binds.push(Bind {
-            port: bound,
+            port,
             endpoint: resolved,
+            requested: endpoint.to_string(),
         });
         self.attached = true;
-        Ok(i32::from(bound))
+        Ok(port.map_or(0, i32::from))
     }
 
     /// Unbind by the endpoint libzmq resolved, then wait (bounded) until
@@ -277,11 +343,26 @@ impl SocketState {
         let i = self
             .binds
             .iter()
-            .position(|b| b.port == port)
+            .position(|b| b.port == Some(port))
             .ok_or_else(|| {
                 ZsError::new(
                     ZS_ERR_NOT_BOUND,
                     format!("port {port}: this socket is not bound to it"),
+                )
+            })?;
+        self.unbind_at(i)
+    }
+
+    /// Unbind an endpoint given as it was bound or as libzmq resolved it.
+    pub fn unbind_endpoint(&mut self, endpoint: &str) -> ZsResult<()> {
+        let i = self
+            .binds
+            .iter()
+            .position(|b| b.endpoint == endpoint || b.requested == endpoint)
+            .ok_or_else(|| {
+                ZsError::new(
+                    ZS_ERR_NOT_BOUND,
+                    format!("{endpoint}: this socket is not bound to it"),
                 )
             })?;
         self.unbind_at(i)
@@ -323,24 +404,53 @@ impl SocketState {
         recv_hwm: i32,
     ) -> ZsResult<()> {
         let endpoint = hosts::tcp_endpoint(host_id, port)?;
-        if let Some(c) = self
-            .connects
-            .iter()
-            .find(|c| (c.host_id == host_id && c.port == port) || c.endpoint == endpoint)
-        {
+        if let Some(c) = self.connects.iter().find(|c| c.is_to(host_id, port)) {
             return Err(ZsError::new(
                 ZS_ERR_ALREADY_CONNECTED,
                 format!(
-                    "{host_id}:{port}: this socket is already connected to {}:{} ({})",
-                    c.host_id, c.port, c.endpoint
+                    "{host_id}:{port}: this socket is already connected to {}",
+                    c.describe()
                 ),
             ));
         }
-        self.attach_with_hwms((send_hwm, recv_hwm), &endpoint, |s| s.connect(&endpoint))?;
+        self.connect(
+            Some((host_id.to_string(), port)),
+            &endpoint,
+            (send_hwm, recv_hwm),
+        )
+    }
+
+    /// Connect any libzmq endpoint.
+    pub fn connect_endpoint(
+        &mut self,
+        endpoint: &str,
+        send_hwm: i32,
+        recv_hwm: i32,
+    ) -> ZsResult<()> {
+        self.connect(None, endpoint, (send_hwm, recv_hwm))
+    }
+
+    fn connect(
+        &mut self,
+        host: Option<(String, u16)>,
+        endpoint: &str,
+        hwms: (i32, i32),
+    ) -> ZsResult<()> {
+        // libzmq would make a second connection to the same endpoint, and
+        // one disconnect would then end both.
+        if let Some(c) = self.connects.iter().find(|c| c.endpoint == endpoint) {
+            return Err(ZsError::new(
+                ZS_ERR_ALREADY_CONNECTED,
+                format!(
+                    "{endpoint}: this socket is already connected to {}",
+                    c.describe()
+                ),
+            ));
+        }
+        self.attach_with_hwms(hwms, endpoint, |s| s.connect(endpoint))?;
         self.connects.push(Connect {
-            host_id: host_id.to_string(),
-            port,
-            endpoint,
+            host,
+            endpoint: endpoint.to_string(),
         });
         self.attached = true;
         Ok(())
@@ -352,11 +462,26 @@ impl SocketState {
         let i = self
             .connects
             .iter()
-            .position(|c| c.host_id == host_id && c.port == port)
+            .position(|c| c.is_to(host_id, port))
             .ok_or_else(|| {
                 ZsError::new(
                     ZS_ERR_NOT_CONNECTED,
                     format!("{host_id}:{port}: this socket is not connected to it"),
+                )
+            })?;
+        self.disconnect_at(i)
+    }
+
+    /// Disconnect an endpoint, whichever way it was connected.
+    pub fn disconnect_endpoint(&mut self, endpoint: &str) -> ZsResult<()> {
+        let i = self
+            .connects
+            .iter()
+            .position(|c| c.endpoint == endpoint)
+            .ok_or_else(|| {
+                ZsError::new(
+                    ZS_ERR_NOT_CONNECTED,
+                    format!("{endpoint}: this socket is not connected to it"),
                 )
             })?;
         self.disconnect_at(i)
