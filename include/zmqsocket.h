@@ -588,6 +588,45 @@ int32_t zs_bound_ports(zs_socket s, int32_t *ports, size_t cap);
 int32_t zs_endpoints(zs_socket s, char *buf, size_t cap);
 
 /**
+ * Wait until the ZMTP handshake with `host_id`'s `port` (connected with
+ * zs_connect_to_host) has completed: ZS_OK at once if it already has,
+ * ZS_ERR_TIMED_OUT if it does not within `timeout_ms`,
+ * ZS_ERR_NOT_CONNECTED if the socket never asked to connect there. Use it
+ * after subscribing and connecting a SUB so that nothing published
+ * afterwards is missed (the slow joiner), or to know a peer is really
+ * there. For SUB and XSUB it returns no sooner than 20 ms after the
+ * handshake, the time the subscriptions need to reach the publisher and
+ * be applied there; subscribe before waiting. Connection state
+ * comes from libzmq's socket monitor, started at a socket's first bind or
+ * connect; sends and receives never pay for it.
+ */
+int32_t zs_wait_connected(zs_socket s, const char *host_id, int32_t port, int32_t timeout_ms);
+
+/**
+ * The number of the socket's live ZMTP sessions, over all its endpoints
+ * (bound and connected): sessions whose handshake completed and that have
+ * not disconnected since. inproc connections are not ZMTP sessions and
+ * are not counted.
+ */
+int32_t zs_peer_count(zs_socket s);
+
+/**
+ * Wait until zs_peer_count is at least `n` (>= 0): ZS_OK, or
+ * ZS_ERR_TIMED_OUT when `timeout_ms` passes first.
+ */
+int32_t zs_wait_peers(zs_socket s, int32_t n, int32_t timeout_ms);
+
+/**
+ * Wait until at least one of `count` (>= 1) sockets has a message to
+ * receive, or `timeout_ms` passes. Sets `readable[i]` (an array of
+ * `count` bools) for each socket that has one, and returns how many do
+ * (0 when the timeout passed). A handle may appear more than once. The
+ * sockets are held for at most 50 ms at a time, so other threads' calls
+ * on them are not shut out.
+ */
+int32_t zs_poll(const zs_socket *sockets, size_t count, int32_t timeout_ms, bool *readable);
+
+/**
  * Bind any libzmq endpoint (`tcp://127.0.0.1:0`, `ipc:///tmp/x.sock`,
  * `inproc://name`), with both HWMs set first as zs_bind_to_port does.
  * Returns the TCP port (the ephemeral one for port 0), or 0 for other

@@ -96,6 +96,54 @@ fn set_slice(state: &mut SocketState, dir: Direction, ms: i32) -> Result<(), zmq
     Ok(())
 }
 
+/// The end of one call's wait, handed out in slices of at most
+/// [`SLICE_MS`] so that the caller can look at its socket in between.
+pub struct Deadline {
+    wait: Wait,
+    end: Option<Instant>,
+}
+
+impl Deadline {
+    pub fn new(wait: Wait) -> Deadline {
+        let end = match wait {
+            Wait::Ms(ms) => Some(Instant::now() + Duration::from_millis(u64::from(ms))),
+            _ => None,
+        };
+        Deadline { wait, end }
+    }
+
+    /// How long to wait next, in ms, or None when the time is up.
+    pub fn next_slice(&self) -> Option<i32> {
+        match (self.wait, self.end) {
+            (Wait::Forever, _) => Some(SLICE_MS),
+            (_, Some(end)) => {
+                let left = end.saturating_duration_since(Instant::now());
+                // Round up so that a 200 ms call really waits 200 ms.
+                let ms = left.as_micros().div_ceil(1000);
+                (ms > 0).then(|| ms.min(SLICE_MS as u128) as i32)
+            }
+            (_, None) => None,
+        }
+    }
+
+    /// The error for a wait that ran out.
+    pub fn timed_out(&self, what: &str) -> ZsError {
+        let code = match self.wait {
+            Wait::NonBlocking => ZS_ERR_WOULD_BLOCK,
+            _ => ZS_ERR_TIMED_OUT,
+        };
+        ZsError::new(code, format!("{what}: {}", self.wait.describe()))
+    }
+}
+
+/// The error for a call interrupted because its socket is being destroyed.
+pub fn interrupted(what: &str) -> ZsError {
+    ZsError::new(
+        ZS_ERR_BAD_HANDLE,
+        format!("{what}: the socket was destroyed during the call"),
+    )
+}
+
 /// Run `op` until it succeeds, fails with something other than
 /// EAGAIN/EINTR, or `wait` runs out. `op(sock, 0)` must be the blocking
 /// form of the libzmq call, `op(sock, zmq::DONTWAIT)` the non-blocking one.
@@ -111,36 +159,13 @@ pub fn retry<T>(
         Err(zmq::Error::EAGAIN) | Err(zmq::Error::EINTR) => {}
         other => return other.map_err(|e| fail(e, what)),
     }
-    let deadline = match wait {
-        Wait::NonBlocking => {
-            return Err(ZsError::new(
-                ZS_ERR_WOULD_BLOCK,
-                format!("{what}: {}", wait.describe()),
-            ))
-        }
-        Wait::Ms(0) => None,
-        Wait::Ms(ms) => Some(Instant::now() + Duration::from_millis(u64::from(ms))),
-        Wait::Forever => None,
-    };
+    let deadline = Deadline::new(wait);
     loop {
         if entry.is_closing() {
-            return Err(ZsError::new(
-                ZS_ERR_BAD_HANDLE,
-                format!("{what}: the socket was destroyed during the call"),
-            ));
+            return Err(interrupted(what));
         }
-        let slice = match (wait, deadline) {
-            (Wait::Forever, _) => SLICE_MS,
-            (_, Some(d)) => {
-                let left = d.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    break;
-                }
-                // Round up so that a 200 ms call really waits 200 ms.
-                let ms = left.as_micros().div_ceil(1000);
-                ms.min(SLICE_MS as u128) as i32
-            }
-            (_, None) => break,
+        let Some(slice) = deadline.next_slice() else {
+            return Err(deadline.timed_out(what));
         };
         set_slice(state, dir, slice).map_err(|e| fail(e, what))?;
         match op(&state.sock, 0) {
@@ -148,10 +173,6 @@ pub fn retry<T>(
             other => return other.map_err(|e| fail(e, what)),
         }
     }
-    Err(ZsError::new(
-        ZS_ERR_TIMED_OUT,
-        format!("{what}: {}", wait.describe()),
-    ))
 }
 
 fn fail(e: zmq::Error, what: &str) -> ZsError {

@@ -17,6 +17,7 @@ use once_cell::sync::Lazy;
 
 use crate::error::zs_result::*;
 use crate::error::{ZsError, ZsResult};
+use crate::raw::RawCtx;
 use crate::socket::SocketState;
 use crate::types::{zs_socket, zs_socket_type};
 
@@ -88,7 +89,7 @@ fn destroyed(h: zs_socket) -> ZsError {
 
 struct Table {
     map: HashMap<zs_socket, Arc<Entry>>,
-    ctx: zmq::Context,
+    ctx: Arc<RawCtx>,
 }
 
 static NEXT_HANDLE: AtomicU64 = AtomicU64::new(1);
@@ -96,7 +97,7 @@ static NEXT_HANDLE: AtomicU64 = AtomicU64::new(1);
 static TABLE: Lazy<RwLock<Table>> = Lazy::new(|| {
     RwLock::new(Table {
         map: HashMap::new(),
-        ctx: zmq::Context::new(),
+        ctx: Arc::new(RawCtx::new()),
     })
 });
 
@@ -151,8 +152,8 @@ pub fn create<R>(
     setup: impl FnOnce(&mut SocketState) -> ZsResult<R>,
 ) -> ZsResult<(zs_socket, R)> {
     let _gate = CREATE_GATE.read().unwrap_or_else(|e| e.into_inner());
-    let ctx = read_table().ctx.clone();
-    let mut state = SocketState::new(&ctx, kind)?;
+    let ctx = Arc::clone(&read_table().ctx);
+    let mut state = SocketState::new(ctx, kind)?;
     let r = setup(&mut state)?;
     let handle = NEXT_HANDLE.fetch_add(1, Ordering::AcqRel);
     if handle >= HANDLE_LIMIT {
@@ -184,16 +185,17 @@ pub fn destroy_all() -> usize {
     let (entries, old_ctx) = {
         let mut t = write_table();
         let entries: Vec<Arc<Entry>> = t.map.drain().map(|(_, e)| e).collect();
-        let old_ctx = std::mem::replace(&mut t.ctx, zmq::Context::new());
+        let old_ctx = std::mem::replace(&mut t.ctx, Arc::new(RawCtx::new()));
         (entries, old_ctx)
     };
     let n = entries.len();
     for e in &entries {
         e.close_now();
     }
-    // Every socket of the old context is closed, so dropping its last
-    // reference terminates it: zmq_ctx_term blocks until each socket's
-    // queue has drained or its linger has expired.
+    // Every socket of the old context is closed (each SocketState held an
+    // Arc of it, now dropped), so this drops its last reference and
+    // terminates it: zmq_ctx_term blocks until each socket's queue has
+    // drained or its linger has expired.
     drop(old_ctx);
     n
 }

@@ -13,18 +13,22 @@
 //! - [`socket`]: a socket's state, options, binds and connects;
 //! - [`blocking`]: per-call timeouts and interruptible waits;
 //! - [`send`], [`recv`]: messages out and in;
-//! - [`introspect`]: what a socket is attached to.
+//! - [`introspect`]: what a socket is attached to;
+//! - [`monitor`]: real connection state, from libzmq's socket monitor;
+//! - [`poll`]: waiting on several sockets at once.
 
 pub mod api;
-pub mod blocking;
+mod blocking;
 pub mod error;
-pub mod handles;
-pub mod hosts;
-pub mod introspect;
+mod handles;
+mod hosts;
+mod introspect;
+mod monitor;
+mod poll;
 mod raw;
-pub mod recv;
-pub mod send;
-pub mod socket;
+mod recv;
+mod send;
+mod socket;
 pub mod types;
 
 pub use api::*;

@@ -6,7 +6,7 @@ use std::ffi::CStr;
 use std::os::raw::{c_char, c_void};
 
 use crate::error::{invalid, ZsResult};
-use crate::types::{zs_frame, zs_message};
+use crate::types::{zs_frame, zs_message, zs_socket_type};
 
 /// Borrow a NUL-terminated UTF-8 string argument named `name`.
 pub(crate) fn str_arg<'a>(p: *const c_char, name: &str) -> ZsResult<&'a str> {
@@ -65,6 +65,34 @@ pub(crate) fn frames_arg<'a>(
         .collect()
 }
 
+/// Borrow `count` (at least one) socket handles at `p`.
+pub(crate) fn handles_arg<'a>(p: *const u64, count: usize, name: &str) -> ZsResult<&'a [u64]> {
+    if p.is_null() {
+        return Err(invalid(format!("{name} is NULL")));
+    }
+    if count == 0 || count > isize::MAX as usize / 8 {
+        return Err(invalid(format!(
+            "{name}: count {count} is out of range (at least 1)"
+        )));
+    }
+    // SAFETY: p is non-NULL and the caller promises `count` handles there
+    // for the duration of the call; the size fits an isize.
+    Ok(unsafe { std::slice::from_raw_parts(p, count) })
+}
+
+/// Borrow `count` writable bools at `p`.
+pub(crate) fn bools_out<'a>(p: *mut bool, count: usize, name: &str) -> ZsResult<&'a mut [bool]> {
+    if p.is_null() {
+        return Err(invalid(format!("{name} is NULL")));
+    }
+    // SAFETY: p is non-NULL and the caller promises `count` writable bools
+    // there (count was checked by handles_arg); we only store 0 or 1.
+    Ok(unsafe {
+        std::ptr::write_bytes(p, 0, count);
+        std::slice::from_raw_parts_mut(p, count)
+    })
+}
+
 /// Check an out-pointer argument named `name`.
 pub(crate) fn out_arg<T>(p: *mut T, name: &str) -> ZsResult<*mut T> {
     if p.is_null() {
@@ -119,6 +147,61 @@ pub(crate) fn write_i32s(buf: *mut i32, cap: usize, values: &[i32], name: &str) 
     // int32_t; we write n <= cap of them.
     unsafe { std::ptr::copy_nonoverlapping(values.as_ptr(), buf, n) };
     Ok(full)
+}
+
+/// A libzmq context, made with zmq-sys so that its options can be set
+/// (the zmq crate's `Context` hides its pointer): ZMQ_MAX_SOCKETS is raised
+/// from 1023 to libzmq's own limit. Dropping it terminates it, which blocks
+/// until every socket made from it is closed and has flushed or lingered.
+pub(crate) struct RawCtx(*mut c_void);
+
+// SAFETY: a libzmq context is thread-safe (zmq_ctx_new(3)).
+unsafe impl Send for RawCtx {}
+// SAFETY: as above; all access goes through libzmq's own locking.
+unsafe impl Sync for RawCtx {}
+
+impl RawCtx {
+    pub(crate) fn new() -> RawCtx {
+        // SAFETY: zmq_ctx_new has no preconditions; it returns NULL only when
+        // out of memory, which the zmq crate treats as fatal too.
+        let ctx = unsafe { zmq_sys::zmq_ctx_new() };
+        assert!(!ctx.is_null(), "zmq_ctx_new failed");
+        // SAFETY: ctx is a live context; ZMQ_SOCKET_LIMIT and
+        // ZMQ_MAX_SOCKETS take and return plain ints.
+        unsafe {
+            let limit = zmq_sys::zmq_ctx_get(ctx, zmq_sys::ZMQ_SOCKET_LIMIT as _);
+            if limit > 0 {
+                zmq_sys::zmq_ctx_set(ctx, zmq_sys::ZMQ_MAX_SOCKETS as _, limit);
+            }
+        }
+        RawCtx(ctx)
+    }
+
+    /// A new socket of this context.
+    pub(crate) fn socket(&self, kind: zs_socket_type) -> Result<zmq::Socket, zmq::Error> {
+        // SAFETY: self.0 is a live context (terminated only by Drop); the
+        // type numbers of zs_socket_type are libzmq's own.
+        let sock = unsafe { zmq_sys::zmq_socket(self.0, kind as i32) };
+        if sock.is_null() {
+            // SAFETY: zmq_errno only reads this thread's errno.
+            return Err(zmq::Error::from_raw(unsafe { zmq_sys::zmq_errno() }));
+        }
+        // SAFETY: sock is a fresh socket nobody else holds; the zmq::Socket
+        // owns it and closes it on drop. This context outlives it: handles
+        // keeps an Arc of the context beside every socket and drops the
+        // context only after all of them are closed.
+        Ok(unsafe { zmq::Socket::from_raw(sock) })
+    }
+}
+
+impl Drop for RawCtx {
+    fn drop(&mut self) {
+        // SAFETY: self.0 is a live context, terminated exactly once here.
+        while unsafe { zmq_sys::zmq_ctx_term(self.0) } == -1
+            // SAFETY: as in `socket`.
+            && unsafe { zmq_sys::zmq_errno() } == libc::EINTR
+        {}
+    }
 }
 
 /// Release what a `zs_message` holds and zero it. NULL and a zeroed

@@ -2,12 +2,14 @@
 //! options, binding, unbinding, connecting, disconnecting.
 
 use std::net::{Ipv6Addr, SocketAddr, TcpListener};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use crate::error::zs_result::*;
 use crate::error::{from_zmq, invalid, ZsError, ZsResult};
 use crate::hosts;
+use crate::monitor::Monitor;
+use crate::raw::RawCtx;
 use crate::types::zs_socket_type;
 
 /// Linger given to every new socket, in ms (libzmq's default is forever).
@@ -56,6 +58,8 @@ impl Connect {
 
 /// One live socket, owned by its handle-table entry.
 pub struct SocketState {
+    /// Declared before `ctx`: the socket is closed before the context's
+    /// reference is dropped.
     pub sock: zmq::Socket,
     pub kind: zs_socket_type,
     /// Binds in the order they were made.
@@ -72,6 +76,10 @@ pub struct SocketState {
     /// (only ever used for one bounded slice of a blocking call).
     pub sndtimeo: i32,
     pub rcvtimeo: i32,
+    /// Connection state, from the first bind or connect on.
+    pub monitor: Option<Monitor>,
+    /// The context the socket was made in (dropped last).
+    pub ctx: Arc<RawCtx>,
 }
 
 /// Where `zs_bind_to_port` listens: `*` unless changed.
@@ -152,9 +160,9 @@ fn endpoint_port(endpoint: &str) -> Option<u16> {
 impl SocketState {
     /// A new libzmq socket with zmqsocket's defaults: dual-stack, linger
     /// 1000 ms, HWMs 100, ROUTER_MANDATORY on ROUTERs.
-    pub fn new(ctx: &zmq::Context, kind: zs_socket_type) -> ZsResult<SocketState> {
+    pub fn new(ctx: Arc<RawCtx>, kind: zs_socket_type) -> ZsResult<SocketState> {
         let what = format!("new {} socket", kind.name());
-        let sock = ctx.socket(kind.to_zmq()).map_err(zmq_err(&what))?;
+        let sock = ctx.socket(kind).map_err(zmq_err(&what))?;
         sock.set_ipv6(true).map_err(zmq_err(&what))?;
         sock.set_linger(DEFAULT_LINGER_MS).map_err(zmq_err(&what))?;
         sock.set_sndhwm(DEFAULT_HWM).map_err(zmq_err(&what))?;
@@ -172,6 +180,8 @@ impl SocketState {
             hwms: (DEFAULT_HWM, DEFAULT_HWM),
             sndtimeo: -1,
             rcvtimeo: -1,
+            monitor: None,
+            ctx,
         })
     }
 
@@ -192,6 +202,9 @@ impl SocketState {
         what: &str,
         attach: impl FnOnce(&zmq::Socket) -> Result<T, zmq::Error>,
     ) -> ZsResult<T> {
+        if self.monitor.is_none() {
+            self.monitor = Some(Monitor::start(&self.ctx, &self.sock)?);
+        }
         let before = self.hwms;
         self.set_hwms(hwms, what)?;
         // With ZMQ_IPV6 set, libzmq would map an IPv4 address to
@@ -374,8 +387,19 @@ impl SocketState {
             Ok(()) | Err(zmq::Error::ENOENT) => {}
             Err(e) => return Err(zmq_err(&endpoint)(e)),
         }
-        self.binds.remove(i);
+        let bind = self.binds.remove(i);
         wait_port_free(&endpoint);
+        // The sessions accepted on it ended without an event: forget the
+        // local addresses they were seen on.
+        let connects: Vec<&str> = self.connects.iter().map(|c| c.endpoint.as_str()).collect();
+        if let Some(m) = self.monitor.as_mut() {
+            m.forget(|e| match bind.port {
+                Some(p) => {
+                    e.starts_with("tcp://") && endpoint_port(e) == Some(p) && !connects.contains(&e)
+                }
+                None => e == endpoint,
+            });
+        }
         Ok(())
     }
 
@@ -494,6 +518,9 @@ impl SocketState {
             Err(e) => return Err(zmq_err(&endpoint)(e)),
         }
         self.connects.remove(i);
+        if let Some(m) = self.monitor.as_mut() {
+            m.forget(|e| e == endpoint);
+        }
         Ok(())
     }
 

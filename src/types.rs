@@ -132,24 +132,6 @@ impl zs_socket_type {
             ZS_XSUB => "XSUB",
         }
     }
-
-    /// The zmq crate's socket type.
-    pub fn to_zmq(self) -> zmq::SocketType {
-        use zs_socket_type::*;
-        match self {
-            ZS_PAIR => zmq::PAIR,
-            ZS_PUB => zmq::PUB,
-            ZS_SUB => zmq::SUB,
-            ZS_REQ => zmq::REQ,
-            ZS_REP => zmq::REP,
-            ZS_DEALER => zmq::DEALER,
-            ZS_ROUTER => zmq::ROUTER,
-            ZS_PULL => zmq::PULL,
-            ZS_PUSH => zmq::PUSH,
-            ZS_XPUB => zmq::XPUB,
-            ZS_XSUB => zmq::XSUB,
-        }
-    }
 }
 
 /// Special timeout values (milliseconds otherwise: `> 0` wait at most that
