@@ -15,7 +15,7 @@ CXX_TESTS := $(wildcard c_tests/test_*.cpp)
 C_TEST_BINS := $(patsubst c_tests/%.c,$(BUILD)/c_tests/%,$(C_TESTS)) \
                $(patsubst c_tests/%.cpp,$(BUILD)/c_tests/%,$(CXX_TESTS))
 
-.PHONY: all lib demo test rust-test c-tests check-headers check-ffi-header lint clean
+.PHONY: all lib demo bench test rust-test c-tests check-headers check-ffi-header lint clean
 
 all: demo
 
@@ -66,6 +66,11 @@ check-ffi-header: lib
 	@if command -v php >/dev/null 2>&1 && php -m | grep -qx FFI; then \
 	  php -d ffi.enable=1 scripts/check_ffi_header.php include/zmqsocket_ffi.h $(LIBDIR)/libzmqsocket.so; \
 	else echo "ffi header: skipped, no PHP with FFI here (the PHP suite installs it)"; fi
+
+# zmqsocket against raw libzmq, in one run (BENCH_ARGS=--quick for a
+# short run).
+bench:
+	$(CARGO) bench --bench perf -- $(BENCH_ARGS)
 
 clean:
 	$(CARGO) clean

@@ -152,29 +152,29 @@ pub fn retry<T>(
     state: &mut SocketState,
     dir: Direction,
     wait: Wait,
-    what: &str,
     mut op: impl FnMut(&zmq::Socket, i32) -> Result<T, zmq::Error>,
 ) -> ZsResult<T> {
+    // The fast path: no allocation, no clock, one libzmq call.
     match op(&state.sock, zmq::DONTWAIT) {
         Err(zmq::Error::EAGAIN) | Err(zmq::Error::EINTR) => {}
-        other => return other.map_err(|e| fail(e, what)),
+        other => return other.map_err(|e| fail(e, entry)),
     }
     let deadline = Deadline::new(wait);
     loop {
         if entry.is_closing() {
-            return Err(interrupted(what));
+            return Err(interrupted(&entry.describe()));
         }
         let Some(slice) = deadline.next_slice() else {
-            return Err(deadline.timed_out(what));
+            return Err(deadline.timed_out(&entry.describe()));
         };
-        set_slice(state, dir, slice).map_err(|e| fail(e, what))?;
+        set_slice(state, dir, slice).map_err(|e| fail(e, entry))?;
         match op(&state.sock, 0) {
             Err(zmq::Error::EAGAIN) | Err(zmq::Error::EINTR) => {}
-            other => return other.map_err(|e| fail(e, what)),
+            other => return other.map_err(|e| fail(e, entry)),
         }
     }
 }
 
-fn fail(e: zmq::Error, what: &str) -> ZsError {
-    crate::error::from_zmq(e, what, ZS_ERR_TIMED_OUT)
+fn fail(e: zmq::Error, entry: &Entry) -> ZsError {
+    crate::error::from_zmq(e, &entry.describe(), ZS_ERR_TIMED_OUT)
 }

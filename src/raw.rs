@@ -204,6 +204,15 @@ impl Drop for RawCtx {
     }
 }
 
+/// Stop the socket monitor of `sock`, so that libzmq's I/O thread never
+/// blocks sending an event to a monitor socket whose reader is gone (it
+/// would, for the socket's lingering sessions, after a close).
+pub(crate) fn stop_monitor(sock: &mut zmq::Socket) {
+    // SAFETY: sock is a live socket; a NULL endpoint is zmq_socket_monitor's
+    // documented way to stop monitoring.
+    unsafe { zmq_sys::zmq_socket_monitor(sock.as_mut_ptr(), std::ptr::null(), 0) };
+}
+
 /// Release what a `zs_message` holds and zero it. NULL and a zeroed
 /// message are no-ops.
 pub(crate) fn free_message(msg: *mut zs_message) {

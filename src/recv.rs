@@ -55,19 +55,13 @@ pub fn recv(
     wait: Wait,
     whole: bool,
 ) -> ZsResult<zs_message> {
-    let what = entry.describe();
     let mut msgs = Vec::with_capacity(1);
     let mut frame_wait = wait;
     loop {
         let mut msg = zmq::Message::new();
-        retry(
-            entry,
-            state,
-            Direction::Recv,
-            frame_wait,
-            &what,
-            |sock, flags| sock.recv(&mut msg, flags),
-        )?;
+        retry(entry, state, Direction::Recv, frame_wait, |sock, flags| {
+            sock.recv(&mut msg, flags)
+        })?;
         let more = msg.get_more();
         msgs.push(msg);
         if !(whole && more) {

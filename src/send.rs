@@ -19,14 +19,14 @@ pub fn send_frames(
     frames: &[&[u8]],
     wait: Wait,
 ) -> ZsResult<()> {
-    let what = entry.describe();
     if state.max_msg_size >= 0 {
         let total: u128 = frames.iter().map(|f| f.len() as u128).sum();
         if total > state.max_msg_size as u128 {
             return Err(ZsError::new(
                 ZS_ERR_MESSAGE_TOO_LARGE,
                 format!(
-                    "{what}: the message is {total} bytes, above the socket's maximum of {}",
+                    "{}: the message is {total} bytes, above the socket's maximum of {}",
+                    entry.describe(),
                     state.max_msg_size
                 ),
             ));
@@ -36,14 +36,9 @@ pub fn send_frames(
     for (i, frame) in frames.iter().enumerate() {
         let more = if i < last { zmq::SNDMORE } else { 0 };
         let frame_wait = if i == 0 { wait } else { Wait::Forever };
-        retry(
-            entry,
-            state,
-            Direction::Send,
-            frame_wait,
-            &what,
-            |sock, flags| sock.send(*frame, flags | more),
-        )?;
+        retry(entry, state, Direction::Send, frame_wait, |sock, flags| {
+            sock.send(*frame, flags | more)
+        })?;
     }
     Ok(())
 }

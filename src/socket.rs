@@ -82,6 +82,15 @@ pub struct SocketState {
     pub ctx: Arc<RawCtx>,
 }
 
+impl Drop for SocketState {
+    fn drop(&mut self) {
+        // Before the fields drop (socket, then monitor reader, then context).
+        if self.monitor.is_some() {
+            crate::raw::stop_monitor(&mut self.sock);
+        }
+    }
+}
+
 /// Where `zs_bind_to_port` listens: `*` unless changed.
 static BIND_INTERFACE: RwLock<Option<String>> = RwLock::new(None);
 
