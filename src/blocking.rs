@@ -105,8 +105,13 @@ pub struct Deadline {
 
 impl Deadline {
     pub fn new(wait: Wait) -> Deadline {
+        Deadline::starting(wait, Instant::now())
+    }
+
+    /// A deadline for a wait that began at `start`.
+    pub fn starting(wait: Wait, start: Instant) -> Deadline {
         let end = match wait {
-            Wait::Ms(ms) => Some(Instant::now() + Duration::from_millis(u64::from(ms))),
+            Wait::Ms(ms) => Some(start + Duration::from_millis(u64::from(ms))),
             _ => None,
         };
         Deadline { wait, end }
@@ -154,12 +159,35 @@ pub fn retry<T>(
     wait: Wait,
     mut op: impl FnMut(&zmq::Socket, i32) -> Result<T, zmq::Error>,
 ) -> ZsResult<T> {
-    // The fast path: no allocation, no clock, one libzmq call.
-    match op(&state.sock, zmq::DONTWAIT) {
-        Err(zmq::Error::EAGAIN) | Err(zmq::Error::EINTR) => {}
+    // The fast path: one libzmq call, no allocation, no clock unless the
+    // wait is longer than a slice. The first attempt may block for up to a
+    // slice inside libzmq, as a plain blocking call would.
+    let (flags, first_slice) = match wait {
+        Wait::NonBlocking | Wait::Ms(0) => (zmq::DONTWAIT, 0),
+        Wait::Forever => (0, SLICE_MS),
+        Wait::Ms(ms) => (0, ms.min(SLICE_MS as u32) as i32),
+    };
+    let start = match wait {
+        Wait::Ms(ms) if ms > SLICE_MS as u32 => Some(Instant::now()),
+        _ => None,
+    };
+    if flags == 0 {
+        set_slice(state, dir, first_slice).map_err(|e| fail(e, entry))?;
+    }
+    match op(&state.sock, flags) {
+        Err(zmq::Error::EAGAIN) => {
+            if start.is_none() && wait != Wait::Forever {
+                // The first attempt was the whole wait.
+                if entry.is_closing() {
+                    return Err(interrupted(&entry.describe()));
+                }
+                return Err(Deadline::starting(wait, Instant::now()).timed_out(&entry.describe()));
+            }
+        }
+        Err(zmq::Error::EINTR) => {}
         other => return other.map_err(|e| fail(e, entry)),
     }
-    let deadline = Deadline::new(wait);
+    let deadline = Deadline::starting(wait, start.unwrap_or_else(Instant::now));
     loop {
         if entry.is_closing() {
             return Err(interrupted(&entry.describe()));

@@ -8,7 +8,9 @@
 //! only its own socket's mutex and watches `closing` so that a destroy can
 //! interrupt it.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -87,8 +89,40 @@ fn destroyed(h: zs_socket) -> ZsError {
     )
 }
 
+/// Handles are unique integers: a multiplicative hash spreads them well
+/// enough, far cheaper than SipHash.
+#[derive(Default, Clone, Copy)]
+struct HandleHasher(u64);
+
+impl Hasher for HandleHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type HandleMap = HashMap<zs_socket, Arc<Entry>, BuildHasherDefault<HandleHasher>>;
+
+/// Slots in each thread's cache of recently used entries.
+const RECENT_SLOTS: usize = 8;
+
+thread_local! {
+    /// Entries this thread used lately, so that a busy socket is found
+    /// without touching the shared table. Handles are never reused, so a
+    /// cached entry can only be stale by being closed, which it says.
+    static RECENT: RefCell<[Option<Arc<Entry>>; RECENT_SLOTS]> =
+        const { RefCell::new([const { None }; RECENT_SLOTS]) };
+}
+
 struct Table {
-    map: HashMap<zs_socket, Arc<Entry>>,
+    map: HandleMap,
     ctx: Arc<RawCtx>,
 }
 
@@ -96,7 +130,7 @@ static NEXT_HANDLE: AtomicU64 = AtomicU64::new(1);
 
 static TABLE: Lazy<RwLock<Table>> = Lazy::new(|| {
     RwLock::new(Table {
-        map: HashMap::new(),
+        map: HandleMap::default(),
         ctx: Arc::new(RawCtx::new()),
     })
 });
@@ -121,8 +155,20 @@ pub fn lookup(h: zs_socket) -> ZsResult<Arc<Entry>> {
             "socket 0: 0 is never a socket",
         ));
     }
-    if let Some(e) = read_table().map.get(&h) {
-        return Ok(Arc::clone(e));
+    let slot = (h % RECENT_SLOTS as u64) as usize;
+    let cached = RECENT.with(|r| {
+        r.borrow()[slot]
+            .as_ref()
+            .filter(|e| e.handle == h && !e.is_closing())
+            .cloned()
+    });
+    if let Some(e) = cached {
+        return Ok(e);
+    }
+    let found = read_table().map.get(&h).cloned();
+    if let Some(e) = found {
+        RECENT.with(|r| r.borrow_mut()[slot] = Some(Arc::clone(&e)));
+        return Ok(e);
     }
     if h < NEXT_HANDLE.load(Ordering::Acquire) {
         Err(destroyed(h))

@@ -10,40 +10,47 @@ use crate::socket::SocketState;
 use crate::types::{zs_frame, zs_message};
 
 /// What a `zs_message`'s `owner` points to: the libzmq messages and the
-/// frame array that points into them.
-pub struct Received {
-    // Kept alive (not read) while the caller reads `frames`.
-    _msgs: Vec<zmq::Message>,
-    frames: Vec<zs_frame>,
+/// frames that point into them. A single frame, the common case, costs one
+/// allocation.
+pub enum Received {
+    One {
+        msg: zmq::Message,
+        frame: zs_frame,
+    },
+    Many {
+        // Kept alive (not read) while the caller reads `frames`.
+        msgs: Vec<zmq::Message>,
+        frames: Vec<zs_frame>,
+    },
+}
+
+fn frame_of(m: &zmq::Message) -> zs_frame {
+    zs_frame {
+        data: m.as_ptr() as *const c_void,
+        len: m.len(),
+    }
 }
 
 impl Received {
-    fn new(msgs: Vec<zmq::Message>) -> Box<Received> {
-        // The Vec is complete, so its elements (and the small messages that
-        // libzmq stores inside zmq_msg_t) no longer move.
-        let frames = msgs
-            .iter()
-            .map(|m| zs_frame {
-                data: m.as_ptr() as *const c_void,
-                len: m.len(),
-            })
-            .collect();
-        Box::new(Received {
-            _msgs: msgs,
-            frames,
-        })
-    }
-
-    /// Give the frames to the caller: the `zs_message` to write to `*out`.
+    /// Box the messages and give their frames to the caller: the
+    /// `zs_message` to write to `*out`. The frames are taken from the
+    /// messages where they finally rest (libzmq keeps a small message inside
+    /// its zmq_msg_t), and neither the Box nor a Vec's buffer moves again.
     fn into_message(mut self: Box<Received>) -> zs_message {
-        let count = self.frames.len();
-        // Moving the Box moves neither the Vec's buffer nor the messages.
-        let frames = self.frames.as_mut_ptr();
-        let owner = Box::into_raw(self);
+        let (frames, count) = match &mut *self {
+            Received::One { msg, frame } => {
+                *frame = frame_of(msg);
+                (frame as *mut zs_frame, 1)
+            }
+            Received::Many { msgs, frames } => {
+                *frames = msgs.iter().map(frame_of).collect();
+                (frames.as_mut_ptr(), frames.len())
+            }
+        };
         zs_message {
             frames,
             count,
-            owner: owner as *mut c_void,
+            owner: Box::into_raw(self) as *mut c_void,
         }
     }
 }
@@ -55,20 +62,40 @@ pub fn recv(
     wait: Wait,
     whole: bool,
 ) -> ZsResult<zs_message> {
-    let mut msgs = Vec::with_capacity(1);
-    let mut frame_wait = wait;
-    loop {
-        let mut msg = zmq::Message::new();
-        retry(entry, state, Direction::Recv, frame_wait, |sock, flags| {
-            sock.recv(&mut msg, flags)
-        })?;
-        let more = msg.get_more();
-        msgs.push(msg);
-        if !(whole && more) {
-            break;
+    let mut first = zmq::Message::new();
+    retry(entry, state, Direction::Recv, wait, |sock, flags| {
+        sock.recv(&mut first, flags)
+    })?;
+    let boxed = if whole && first.get_more() {
+        let mut msgs = vec![first];
+        loop {
+            let mut msg = zmq::Message::new();
+            // The rest of a message arrives with its first frame.
+            retry(
+                entry,
+                state,
+                Direction::Recv,
+                Wait::Forever,
+                |sock, flags| sock.recv(&mut msg, flags),
+            )?;
+            let more = msg.get_more();
+            msgs.push(msg);
+            if !more {
+                break;
+            }
         }
-        // The rest of a message arrives with its first frame.
-        frame_wait = Wait::Forever;
-    }
-    Ok(Received::new(msgs).into_message())
+        Box::new(Received::Many {
+            msgs: msgs,
+            frames: Vec::new(),
+        })
+    } else {
+        Box::new(Received::One {
+            msg: first,
+            frame: zs_frame {
+                data: std::ptr::null(),
+                len: 0,
+            },
+        })
+    };
+    Ok(boxed.into_message())
 }
