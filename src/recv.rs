@@ -85,7 +85,7 @@ pub fn recv(
             }
         }
         Box::new(Received::Many {
-            msgs: msgs,
+            msgs,
             frames: Vec::new(),
         })
     } else {
