@@ -6,13 +6,15 @@
 
 use std::path::{Path, PathBuf};
 
-const EXPORTED_TYPES: [&str; 6] = [
+const EXPORTED_TYPES: [&str; 8] = [
     "zs_result",
     "zs_socket_type",
     "zs_timeout",
     "zs_hwm",
     "zs_frame",
     "zs_message",
+    "zs_bulk_flags",
+    "zs_drain_stats",
 ];
 
 fn base_config() -> cbindgen::Config {
@@ -30,7 +32,7 @@ fn base_config() -> cbindgen::Config {
     // Tag style keeps `enum zs_socket_type` apart from the function
     // `zs_socket_type()`; the structs get their typedefs here.
     c.after_includes = Some(
-        "\ntypedef struct zs_frame zs_frame;\ntypedef struct zs_message zs_message;".to_string(),
+        "\ntypedef struct zs_frame zs_frame;\ntypedef struct zs_message zs_message;\ntypedef struct zs_drain_stats zs_drain_stats;".to_string(),
     );
     c
 }

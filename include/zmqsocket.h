@@ -44,6 +44,7 @@
 
 typedef struct zs_frame zs_frame;
 typedef struct zs_message zs_message;
+typedef struct zs_drain_stats zs_drain_stats;
 
 /**
  * Result codes. Functions that can fail return `int32_t`: `>= 0` is
@@ -204,6 +205,18 @@ enum zs_hwm {
 };
 
 /**
+ * Flags of `zs_pump` and `zs_drain`.
+ */
+enum zs_bulk_flags {
+  /**
+   * Pump: put a 16-byte sequence frame first (stream id, then sequence
+   * number, both little-endian u64). Drain: read it and count gaps,
+   * duplicates and late messages per stream.
+   */
+  ZS_SEQUENCED = 1,
+};
+
+/**
  * An opaque socket handle: a positive integer below 2^53, never reused
  * within a process. 0 is never a socket.
  */
@@ -242,6 +255,46 @@ struct zs_message {
    * The library's bookkeeping; do not touch.
    */
   void *owner;
+};
+
+/**
+ * What `zs_drain` saw.
+ */
+struct zs_drain_stats {
+  /**
+   * Messages received.
+   */
+  uint64_t messages;
+  /**
+   * Frames received, sequence frames excluded.
+   */
+  uint64_t frames;
+  /**
+   * Payload bytes, sequence frames excluded.
+   */
+  uint64_t bytes;
+  /**
+   * Distinct sequenced streams seen.
+   */
+  uint64_t senders;
+  /**
+   * Sequenced messages missing (skipped, and not arrived late in this
+   * call).
+   */
+  uint64_t gaps;
+  /**
+   * Sequenced messages seen twice.
+   */
+  uint64_t duplicates;
+  /**
+   * Sequenced messages that came late (after a later one of their
+   * stream).
+   */
+  uint64_t out_of_order;
+  /**
+   * Nanoseconds from the first message received to the last.
+   */
+  uint64_t elapsed_ns;
 };
 
 #ifdef __cplusplus
@@ -586,6 +639,41 @@ int32_t zs_bound_ports(zs_socket s, int32_t *ports, size_t cap);
  * length (without the NUL). "" when nothing is attached.
  */
 int32_t zs_endpoints(zs_socket s, char *buf, size_t cap);
+
+/**
+ * Send the message of `count` frames `repeat` (>= 0) times, in a native
+ * loop, and return how many were sent. `timeout_ms` applies to each
+ * message: one that cannot be queued in time ends the pump early, which
+ * returns the count sent so far and sets the thread's last error (a
+ * negative code is returned only when nothing was sent). `flags` is 0 or
+ * ZS_SEQUENCED: each message then gets an extra first frame of 16 bytes,
+ * the socket's random 64-bit stream id and a sequence number counting
+ * from 0 per socket across calls (both little-endian). Destroying the
+ * socket from another thread ends a pump at once.
+ */
+int64_t zs_pump(zs_socket s,
+                const struct zs_frame *frames,
+                size_t count,
+                int64_t repeat,
+                uint32_t flags,
+                int32_t timeout_ms);
+
+/**
+ * Receive until `expected` messages have arrived (-1: no limit) or none
+ * arrives for `timeout_ms`, in a native loop. Returns ZS_OK when
+ * `expected` was reached, ZS_ERR_TIMED_OUT otherwise, and fills `*out`
+ * either way (on an argument error it is zeroed). With ZS_SEQUENCED it
+ * reads each message's sequence frame (see zs_pump; a message whose first
+ * frame is not 16 bytes followed by more counts as unsequenced) and
+ * counts gaps, duplicates and late messages per stream; the socket
+ * remembers each stream's progress across calls, a new stream starting at
+ * 0. Destroying the socket from another thread ends a drain at once.
+ */
+int32_t zs_drain(zs_socket s,
+                 int64_t expected,
+                 uint32_t flags,
+                 int32_t timeout_ms,
+                 struct zs_drain_stats *out);
 
 /**
  * Wait until the ZMTP handshake with `host_id`'s `port` (connected with

@@ -10,8 +10,9 @@ use std::os::raw::{c_char, c_void};
 use once_cell::sync::Lazy;
 
 use crate::blocking::{self, Wait};
+use crate::bulk::{self, zs_drain_stats};
 use crate::error::zs_result::*;
-use crate::error::{self, guard, guard_bool, ZsError, ZsResult};
+use crate::error::{self, guard, guard_bool, guard_i64, ZsError, ZsResult};
 use crate::handles::{self, with_socket};
 use crate::raw::{self, bytes_arg, frames_arg, out_arg, str_arg, write_out};
 use crate::socket::{self, hwm_value, port_value};
@@ -620,6 +621,86 @@ pub extern "C" fn zs_endpoints(s: zs_socket, buf: *mut c_char, cap: usize) -> i3
     guard("zs_endpoints", || {
         let text = with_socket(s, |_, st| Ok(introspect::endpoints(st)))?;
         raw::write_string(buf, cap, &text, "buf")
+    })
+}
+
+// ------------------------------------------------------------ bulk traffic
+
+/// Send the message of `count` frames `repeat` (>= 0) times, in a native
+/// loop, and return how many were sent. `timeout_ms` applies to each
+/// message: one that cannot be queued in time ends the pump early, which
+/// returns the count sent so far and sets the thread's last error (a
+/// negative code is returned only when nothing was sent). `flags` is 0 or
+/// ZS_SEQUENCED: each message then gets an extra first frame of 16 bytes,
+/// the socket's random 64-bit stream id and a sequence number counting
+/// from 0 per socket across calls (both little-endian). Destroying the
+/// socket from another thread ends a pump at once.
+#[no_mangle]
+pub extern "C" fn zs_pump(
+    s: zs_socket,
+    frames: *const zs_frame,
+    count: usize,
+    repeat: i64,
+    flags: u32,
+    timeout_ms: i32,
+) -> i64 {
+    guard_i64("zs_pump", || {
+        let frames = frames_arg(frames, count, "frames")?;
+        let repeat = u64::try_from(repeat)
+            .map_err(|_| crate::error::invalid(format!("repeat {repeat} is negative")))?;
+        let sequenced = bulk::flags_value(flags)?;
+        let wait = Wait::from_timeout(timeout_ms)?;
+        let (sent, err) = with_socket(s, |e, st| {
+            Ok(bulk::pump(e, st, &frames, repeat, sequenced, wait))
+        })?;
+        let sent = i64::try_from(sent).unwrap_or(i64::MAX);
+        match err {
+            Some(e) if sent == 0 => Err(e),
+            Some(e) => {
+                error::record("zs_pump", e);
+                Ok(sent)
+            }
+            None => Ok(sent),
+        }
+    })
+}
+
+/// Receive until `expected` messages have arrived (-1: no limit) or none
+/// arrives for `timeout_ms`, in a native loop. Returns ZS_OK when
+/// `expected` was reached, ZS_ERR_TIMED_OUT otherwise, and fills `*out`
+/// either way (on an argument error it is zeroed). With ZS_SEQUENCED it
+/// reads each message's sequence frame (see zs_pump; a message whose first
+/// frame is not 16 bytes followed by more counts as unsequenced) and
+/// counts gaps, duplicates and late messages per stream; the socket
+/// remembers each stream's progress across calls, a new stream starting at
+/// 0. Destroying the socket from another thread ends a drain at once.
+#[no_mangle]
+pub extern "C" fn zs_drain(
+    s: zs_socket,
+    expected: i64,
+    flags: u32,
+    timeout_ms: i32,
+    out: *mut zs_drain_stats,
+) -> i32 {
+    guard("zs_drain", || {
+        let out = out_arg(out, "out")?;
+        write_out(out, zs_drain_stats::default());
+        let expected = match expected {
+            -1 => None,
+            n => Some(u64::try_from(n).map_err(|_| {
+                crate::error::invalid(format!("expected {n} is out of range (-1 = no limit)"))
+            })?),
+        };
+        let sequenced = bulk::flags_value(flags)?;
+        let wait = Wait::from_timeout(timeout_ms)?;
+        let mut stats = zs_drain_stats::default();
+        let result = with_socket(s, |e, st| {
+            bulk::drain(e, st, expected, sequenced, wait, &mut stats)
+        });
+        write_out(out, stats);
+        result
+            .map(|()| ZS_OK.code())
+            .map_err(|e| bulk::drain_short(expected.unwrap_or(0), stats.messages, e))
     })
 }
 

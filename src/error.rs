@@ -231,11 +231,15 @@ pub fn run<T>(func: &str, f: impl FnOnce() -> ZsResult<T>) -> ZsResult<T> {
             ))
         }
     };
-    result.map_err(|e| {
-        let e = e.in_function(func);
-        set_last_error(&e);
-        e
-    })
+    result.map_err(|e| record(func, e))
+}
+
+/// Record `e` as the last error of exported function `func`, for a call
+/// that reports a failure while still returning a success value.
+pub fn record(func: &str, e: ZsError) -> ZsError {
+    let e = e.in_function(func);
+    set_last_error(&e);
+    e
 }
 
 /// The panic boundary for functions returning `int32_t`: `Ok(n)` is `n`
@@ -251,4 +255,12 @@ pub fn guard(func: &str, f: impl FnOnce() -> ZsResult<i32>) -> i32 {
 /// with the reason as the last error.
 pub fn guard_bool(func: &str, f: impl FnOnce() -> ZsResult<bool>) -> bool {
     run(func, f).unwrap_or(false)
+}
+
+/// The panic boundary for functions returning `int64_t`.
+pub fn guard_i64(func: &str, f: impl FnOnce() -> ZsResult<i64>) -> i64 {
+    match run(func, f) {
+        Ok(n) => n,
+        Err(e) => i64::from(e.code as i32),
+    }
 }

@@ -13,12 +13,14 @@
 //! - [`socket`]: a socket's state, options, binds and connects;
 //! - [`blocking`]: per-call timeouts and interruptible waits;
 //! - [`send`], [`recv`]: messages out and in;
+//! - [`bulk`]: pump and drain, many messages in one call;
 //! - [`introspect`]: what a socket is attached to;
 //! - [`monitor`]: real connection state, from libzmq's socket monitor;
 //! - [`poll`]: waiting on several sockets at once.
 
 pub mod api;
 mod blocking;
+mod bulk;
 pub mod error;
 mod handles;
 mod hosts;
@@ -32,6 +34,7 @@ mod socket;
 pub mod types;
 
 pub use api::*;
+pub use bulk::{zs_bulk_flags, zs_drain_stats};
 pub use error::zs_result;
 pub use types::{zs_frame, zs_hwm, zs_message, zs_socket, zs_socket_type, zs_timeout};
 

@@ -19,8 +19,20 @@ pub fn send_frames(
     frames: &[&[u8]],
     wait: Wait,
 ) -> ZsResult<()> {
+    send_prefixed(entry, state, None, frames, wait)
+}
+
+/// [`send_frames`] with an optional extra first frame.
+pub fn send_prefixed(
+    entry: &Entry,
+    state: &mut SocketState,
+    prefix: Option<&[u8]>,
+    frames: &[&[u8]],
+    wait: Wait,
+) -> ZsResult<()> {
+    let all = || prefix.into_iter().chain(frames.iter().copied());
     if state.max_msg_size >= 0 {
-        let total: u128 = frames.iter().map(|f| f.len() as u128).sum();
+        let total: u128 = all().map(|f| f.len() as u128).sum();
         if total > state.max_msg_size as u128 {
             return Err(ZsError::new(
                 ZS_ERR_MESSAGE_TOO_LARGE,
@@ -32,12 +44,12 @@ pub fn send_frames(
             ));
         }
     }
-    let last = frames.len() - 1;
-    for (i, frame) in frames.iter().enumerate() {
+    let last = frames.len() + usize::from(prefix.is_some()) - 1;
+    for (i, frame) in all().enumerate() {
         let more = if i < last { zmq::SNDMORE } else { 0 };
         let frame_wait = if i == 0 { wait } else { Wait::Forever };
         retry(entry, state, Direction::Send, frame_wait, |sock, flags| {
-            sock.send(*frame, flags | more)
+            sock.send(frame, flags | more)
         })?;
     }
     Ok(())

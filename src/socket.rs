@@ -76,6 +76,11 @@ pub struct SocketState {
     /// (only ever used for one bounded slice of a blocking call).
     pub sndtimeo: i32,
     pub rcvtimeo: i32,
+    /// `zs_pump`'s stream id and next sequence number.
+    pub stream_id: u64,
+    pub next_seq: u64,
+    /// `zs_drain`'s per-stream expectations.
+    pub streams: crate::bulk::Streams,
     /// Connection state, from the first bind or connect on.
     pub monitor: Option<Monitor>,
     /// The context the socket was made in (dropped last).
@@ -189,6 +194,9 @@ impl SocketState {
             hwms: (DEFAULT_HWM, DEFAULT_HWM),
             sndtimeo: -1,
             rcvtimeo: -1,
+            stream_id: crate::bulk::new_stream_id(Arc::as_ptr(&ctx) as u64),
+            next_seq: 0,
+            streams: Default::default(),
             monitor: None,
             ctx,
         })

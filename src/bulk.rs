@@ -1,0 +1,213 @@
+//! Bulk traffic (SPEC section 13): `zs_pump` sends one message many times
+//! and `zs_drain` receives many, in native loops, so that a harness in PHP
+//! or Python moves data at libzmq's speed.
+//!
+//! With `ZS_SEQUENCED`, each pumped message starts with a 16-byte frame: the
+//! socket's random 64-bit stream id, then a sequence number counting from 0
+//! per socket across calls, both little-endian. A draining socket keeps, per
+//! stream, the next number it expects (from 0 for a new stream) and the
+//! numbers it skipped, across calls, so that it can tell a gap, a late
+//! message and a duplicate apart.
+
+use std::collections::hash_map::RandomState;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hasher};
+use std::time::Instant;
+
+use crate::blocking::{retry, Direction, Wait};
+use crate::error::zs_result::*;
+use crate::error::{invalid, ZsError, ZsResult};
+use crate::handles::Entry;
+use crate::send::{send_frames, send_prefixed};
+use crate::socket::SocketState;
+
+/// Flags of `zs_pump` and `zs_drain`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum zs_bulk_flags {
+    /// Pump: put a 16-byte sequence frame first (stream id, then sequence
+    /// number, both little-endian u64). Drain: read it and count gaps,
+    /// duplicates and late messages per stream.
+    ZS_SEQUENCED = 1,
+}
+
+/// What `zs_drain` saw.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub struct zs_drain_stats {
+    /// Messages received.
+    pub messages: u64,
+    /// Frames received, sequence frames excluded.
+    pub frames: u64,
+    /// Payload bytes, sequence frames excluded.
+    pub bytes: u64,
+    /// Distinct sequenced streams seen.
+    pub senders: u64,
+    /// Sequenced messages missing (skipped, and not arrived late in this
+    /// call).
+    pub gaps: u64,
+    /// Sequenced messages seen twice.
+    pub duplicates: u64,
+    /// Sequenced messages that came late (after a later one of their
+    /// stream).
+    pub out_of_order: u64,
+    /// Nanoseconds from the first message received to the last.
+    pub elapsed_ns: u64,
+}
+
+/// The length of the sequence frame.
+const SEQ_FRAME: usize = 16;
+/// Skipped numbers remembered per stream, at most; beyond that a late
+/// message counts as a duplicate.
+const MAX_MISSING: usize = 1 << 20;
+
+/// Check a flags argument.
+pub fn flags_value(flags: u32) -> ZsResult<bool> {
+    match flags {
+        0 => Ok(false),
+        1 => Ok(true),
+        f => Err(invalid(format!(
+            "flags {f:#x} has bits other than ZS_SEQUENCED"
+        ))),
+    }
+}
+
+/// A random stream id for a new socket.
+pub fn new_stream_id(handle_hint: u64) -> u64 {
+    let mut h = RandomState::new().build_hasher();
+    h.write_u64(handle_hint);
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.finish()
+}
+
+/// Send `frames` `repeat` times. Returns how many were sent and, if the
+/// pump ended early, why.
+pub fn pump(
+    entry: &Entry,
+    state: &mut SocketState,
+    frames: &[&[u8]],
+    repeat: u64,
+    sequenced: bool,
+    wait: Wait,
+) -> (u64, Option<ZsError>) {
+    let mut sent = 0;
+    while sent < repeat {
+        if entry.is_closing() {
+            return (sent, Some(crate::blocking::interrupted(&entry.describe())));
+        }
+        let result = if sequenced {
+            let mut seq_frame = [0u8; SEQ_FRAME];
+            seq_frame[..8].copy_from_slice(&state.stream_id.to_le_bytes());
+            seq_frame[8..].copy_from_slice(&state.next_seq.to_le_bytes());
+            send_prefixed(entry, state, Some(&seq_frame), frames, wait)
+        } else {
+            send_frames(entry, state, frames, wait)
+        };
+        if let Err(e) = result {
+            return (sent, Some(e));
+        }
+        if sequenced {
+            state.next_seq += 1;
+        }
+        sent += 1;
+    }
+    (sent, None)
+}
+
+/// Per-stream expectations of a draining socket.
+#[derive(Default)]
+pub struct StreamTracker {
+    next: u64,
+    missing: HashSet<u64>,
+}
+
+/// Apply one sequence number to its stream's tracker.
+fn track(t: &mut StreamTracker, seq: u64, stats: &mut zs_drain_stats) {
+    if seq == t.next {
+        t.next += 1;
+    } else if seq > t.next {
+        let skipped = seq - t.next;
+        stats.gaps += skipped;
+        let room = MAX_MISSING.saturating_sub(t.missing.len()) as u64;
+        t.missing.extend(t.next..t.next + skipped.min(room));
+        t.next = seq + 1;
+    } else if t.missing.remove(&seq) {
+        stats.out_of_order += 1;
+        stats.gaps = stats.gaps.saturating_sub(1);
+    } else {
+        stats.duplicates += 1;
+    }
+}
+
+/// Receive until `expected` messages have arrived (None: no limit) or none
+/// arrives within `wait`; `stats` is filled either way.
+pub fn drain(
+    entry: &Entry,
+    state: &mut SocketState,
+    expected: Option<u64>,
+    sequenced: bool,
+    wait: Wait,
+    stats: &mut zs_drain_stats,
+) -> ZsResult<()> {
+    *stats = zs_drain_stats::default();
+    let mut streams_seen: HashSet<u64> = HashSet::new();
+    let mut first_at: Option<Instant> = None;
+    let mut msg = zmq::Message::new();
+    while expected.is_none_or(|n| stats.messages < n) {
+        let mut part = 0u64;
+        loop {
+            // The first frame waits up to the idle timeout; the rest of a
+            // message arrives with it.
+            let frame_wait = if part == 0 { wait } else { Wait::Forever };
+            let got = retry(entry, state, Direction::Recv, frame_wait, |sock, flags| {
+                sock.recv(&mut msg, flags)
+            });
+            if let Err(e) = got {
+                if let (Some(t), true) = (first_at, part == 0) {
+                    stats.elapsed_ns = t.elapsed().as_nanos() as u64;
+                }
+                return Err(e);
+            }
+            if part == 0 && sequenced && msg.len() == SEQ_FRAME && msg.get_more() {
+                let stream = u64::from_le_bytes(msg[..8].try_into().expect("8 bytes"));
+                let seq = u64::from_le_bytes(msg[8..].try_into().expect("8 bytes"));
+                streams_seen.insert(stream);
+                track(state.streams.entry(stream).or_default(), seq, stats);
+            } else {
+                stats.frames += 1;
+                stats.bytes += msg.len() as u64;
+            }
+            part += 1;
+            if !msg.get_more() {
+                break;
+            }
+        }
+        let now = Instant::now();
+        let start = *first_at.get_or_insert(now);
+        stats.messages += 1;
+        stats.senders = streams_seen.len() as u64;
+        stats.elapsed_ns = (now - start).as_nanos() as u64;
+    }
+    Ok(())
+}
+
+/// The error `zs_drain` returns when `expected` was not reached.
+pub fn drain_short(expected: u64, got: u64, e: ZsError) -> ZsError {
+    if e.code == ZS_ERR_TIMED_OUT {
+        ZsError::new(
+            ZS_ERR_TIMED_OUT,
+            format!("{} (received {got} of {expected} messages)", e.msg),
+        )
+    } else {
+        e
+    }
+}
+
+/// Streams a draining socket has seen, by stream id.
+pub type Streams = HashMap<u64, StreamTracker>;
