@@ -15,7 +15,7 @@ CXX_TESTS := $(wildcard c_tests/test_*.cpp)
 C_TEST_BINS := $(patsubst c_tests/%.c,$(BUILD)/c_tests/%,$(C_TESTS)) \
                $(patsubst c_tests/%.cpp,$(BUILD)/c_tests/%,$(CXX_TESTS))
 
-.PHONY: all lib demo bench test rust-test c-tests check-headers check-ffi-header lint clean
+.PHONY: all lib demo bench test rust-test c-tests check-headers check-ffi-header python-tests php-tests lint clean
 
 all: demo
 
@@ -34,7 +34,7 @@ demo: lib $(BUILD)/demo $(BUILD)/readme_example
 $(BUILD) $(BUILD)/c_tests:
 	mkdir -p $@
 
-test: lint rust-test c-tests check-headers check-ffi-header
+test: lint rust-test c-tests check-headers check-ffi-header python-tests php-tests
 
 lint:
 	$(CARGO) fmt --check
@@ -60,6 +60,14 @@ check-headers: lib
 	    { echo "include/ is not what build.rs generates: commit the regenerated headers"; exit 1; }; \
 	  echo "headers: include/ matches what build.rs generates"; \
 	else echo "headers: not a git checkout, committed-header check skipped"; fi
+
+# The bindings' suites install their Debian packages when run as root, or
+# say plainly that they were skipped and why.
+python-tests: lib
+	sh bindings/python/run-tests.sh
+
+php-tests: lib
+	sh bindings/php/run-tests.sh
 
 # The FFI header must load in PHP's FFI::cdef as it is.
 check-ffi-header: lib

@@ -67,7 +67,7 @@ pub extern "C" fn zs_last_error_code() -> i32 {
 
 /// The text of the calling thread's last failing call, naming the
 /// function, the argument or endpoint, and libzmq's reason (e.g.
-/// "zs_bind_to_port: tcp://0.0.0.0:5000: Address already in use"); "" before any
+/// "zs_bind_endpoint: tcp://127.0.0.1:5000: Address already in use"); "" before any
 /// failure. Never NULL. Valid until the thread's next failing call.
 #[no_mangle]
 pub extern "C" fn zs_last_error() -> *const c_char {
