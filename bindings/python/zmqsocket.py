@@ -1,0 +1,1065 @@
+"""Python binding of zmqsocket: a small, safe ZeroMQ API for test harnesses.
+
+A single pure-Python module over ctypes; no compile step. It loads
+libzmqsocket.so from, in order:
+
+1. the path in the environment variable ZMQSOCKET_LIB;
+2. ../../target/release/libzmqsocket.so relative to this file (the
+   checkout's own release build);
+3. ctypes.util.find_library("zmqsocket").
+
+Example::
+
+    import zmqsocket
+
+    with zmqsocket.bind_to_port(0, "PULL") as pull:
+        port = pull.bound_ports()[0]
+        with zmqsocket.connect_to_host("localhost", port, "PUSH") as push:
+            push.send_multi([b"header", b"", b"\\x00binary\\x00"])
+            assert pull.recv_multi(timeout=5) == [b"header", b"", b"\\x00binary\\x00"]
+
+Rules:
+
+- Data is bytes in and bytes out, binary-safe (NUL bytes and empty frames
+  are fine). bytearray and memoryview are accepted too; str is a TypeError.
+- Host ids, addresses and endpoints are str (UTF-8 on the wire).
+- Durations (timeouts, lingers) are in seconds, floats allowed, converted to
+  whole milliseconds rounding up. For timeouts None means the library
+  default (ZS_TIMEOUT_DEFAULT, 5 s unless set_default_timeout changed it),
+  -1 (or math.inf) waits forever, 0 tries once without waiting.
+- Every library failure raises ZmqSocketError, with .code (the zs code,
+  compare with the ZS_ERR_* constants), .name ("ZS_ERR_TIMED_OUT") and
+  .message (the library's zs_last_error text). A receive that times out
+  raises it with ZS_ERR_TIMED_OUT; the non-blocking receives return None
+  and the non-blocking sends return False when nothing can be done now.
+  The bulk calls are the exceptions on purpose: Socket.pump() returns the
+  count it sent when it ended early, and Socket.drain() returns its stats
+  with complete=False when it timed out; they raise only for a negative
+  return (pump) or a failure other than the timeout (drain).
+  Values out of range (a port of 2**40, a negative timeout) raise
+  ZmqSocketError with ZS_ERR_INVALID_ARGUMENT before reaching the library;
+  arguments of the wrong Python type raise TypeError.
+- Sockets are context managers and destroy themselves on exit and when
+  garbage-collected; destroy_all() runs at interpreter exit (atexit), so
+  queued messages are flushed (up to each socket's linger) before the
+  process ends.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import ctypes.util
+import math
+import os
+import re
+import threading
+from ctypes import (
+    POINTER,
+    Structure,
+    byref,
+    c_bool,
+    c_char,
+    c_char_p,
+    c_int32,
+    c_int64,
+    c_size_t,
+    c_uint32,
+    c_uint64,
+    c_void_p,
+)
+from collections import namedtuple
+
+__all__ = [
+    "ZmqSocketError",
+    "Socket",
+    "bind_to_port",
+    "connect_to_host",
+    "socket_type_from_name",
+    "set_host",
+    "remove_host",
+    "load_hosts",
+    "host_address",
+    "set_bind_interface",
+    "version",
+    "socket_count",
+    "destroy_all",
+    "set_default_timeout",
+    "poll",
+    "strerror",
+    "DrainStats",
+    "ZS_SEQUENCED",
+    "PAIR",
+    "PUB",
+    "SUB",
+    "REQ",
+    "REP",
+    "DEALER",
+    "ROUTER",
+    "PULL",
+    "PUSH",
+    "XPUB",
+    "XSUB",
+    "TIMEOUT_FOREVER",
+    "TIMEOUT_DEFAULT",
+    "HWM_DEFAULT",
+]
+
+# --------------------------------------------------------------------------
+# Constants (the values of include/zmqsocket.h)
+# --------------------------------------------------------------------------
+
+ZS_OK = 0
+ZS_ERR_INVALID_ARGUMENT = -1
+ZS_ERR_BAD_HANDLE = -2
+ZS_ERR_UNKNOWN_SOCKET_TYPE = -3
+ZS_ERR_UNKNOWN_HOST = -4
+ZS_ERR_TIMED_OUT = -5
+ZS_ERR_WOULD_BLOCK = -6
+ZS_ERR_NOT_BOUND = -7
+ZS_ERR_NOT_CONNECTED = -8
+ZS_ERR_ALREADY_CONNECTED = -9
+ZS_ERR_ADDRESS_IN_USE = -10
+ZS_ERR_NOT_SUPPORTED = -11
+ZS_ERR_WRONG_STATE = -12
+ZS_ERR_HOST_UNREACHABLE = -13
+ZS_ERR_MESSAGE_TOO_LARGE = -14
+ZS_ERR_IO = -15
+ZS_ERR_ZMQ = -16
+ZS_ERR_INTERNAL = -99
+
+#: code -> name, e.g. -5 -> "ZS_ERR_TIMED_OUT"
+ERROR_NAMES = {
+    value: name
+    for name, value in sorted(globals().items())
+    if name.startswith("ZS_ERR_") or name == "ZS_OK"
+}
+__all__ += sorted(ERROR_NAMES.values())
+
+PAIR = ZS_PAIR = 0
+PUB = ZS_PUB = 1
+SUB = ZS_SUB = 2
+REQ = ZS_REQ = 3
+REP = ZS_REP = 4
+DEALER = ZS_DEALER = 5
+ROUTER = ZS_ROUTER = 6
+PULL = ZS_PULL = 7
+PUSH = ZS_PUSH = 8
+XPUB = ZS_XPUB = 9
+XSUB = ZS_XSUB = 10
+
+#: type number -> canonical name, e.g. 8 -> "PUSH"
+SOCKET_TYPE_NAMES = {
+    PAIR: "PAIR",
+    PUB: "PUB",
+    SUB: "SUB",
+    REQ: "REQ",
+    REP: "REP",
+    DEALER: "DEALER",
+    ROUTER: "ROUTER",
+    PULL: "PULL",
+    PUSH: "PUSH",
+    XPUB: "XPUB",
+    XSUB: "XSUB",
+}
+
+TIMEOUT_FOREVER = ZS_TIMEOUT_FOREVER = -1
+TIMEOUT_DEFAULT = ZS_TIMEOUT_DEFAULT = -2
+HWM_DEFAULT = ZS_HWM_DEFAULT = -1
+
+#: zs_bulk_flags: pump puts a 16-byte sequence frame first (stream id, then
+#: sequence number, little-endian u64); drain reads it and counts gaps,
+#: duplicates and late messages per stream.
+ZS_SEQUENCED = 1
+
+_INT32_MIN = -(2**31)
+_INT32_MAX = 2**31 - 1
+_INT64_MIN = -(2**63)
+_INT64_MAX = 2**63 - 1
+_UINT32_MAX = 2**32 - 1
+
+
+# --------------------------------------------------------------------------
+# The error
+# --------------------------------------------------------------------------
+
+
+class ZmqSocketError(Exception):
+    """A zmqsocket failure.
+
+    .code    the zs result code (< 0), e.g. ZS_ERR_TIMED_OUT (-5)
+    .name    its name, e.g. "ZS_ERR_TIMED_OUT"
+    .message the library's text (zs_last_error), naming the function,
+             the argument or endpoint, and libzmq's reason
+    """
+
+    def __init__(self, code: int, message: str = ""):
+        self.code = int(code)
+        self.name = ERROR_NAMES.get(self.code, "ZS_ERR_UNKNOWN(%d)" % self.code)
+        self.message = message or strerror(self.code)
+        super().__init__(self.code, self.message)
+
+    def __str__(self) -> str:
+        return "%s: %s" % (self.name, self.message)
+
+    def __repr__(self) -> str:
+        return "ZmqSocketError(%s, %r)" % (self.name, self.message)
+
+
+# --------------------------------------------------------------------------
+# The C ABI
+# --------------------------------------------------------------------------
+
+
+class zs_frame(Structure):
+    """One part of a message: len bytes at data (NULL only when len is 0)."""
+
+    _fields_ = [("data", c_void_p), ("len", c_size_t)]
+
+
+class zs_message(Structure):
+    """A received message, filled by zs_recv* and freed by zs_message_free."""
+
+    _fields_ = [("frames", POINTER(zs_frame)), ("count", c_size_t), ("owner", c_void_p)]
+
+
+class zs_drain_stats(Structure):
+    """What zs_drain saw (eight uint64_t, in the header's order)."""
+
+    _fields_ = [
+        ("messages", c_uint64),      # messages received
+        ("frames", c_uint64),        # frames received, sequence frames excluded
+        ("bytes", c_uint64),         # payload bytes, sequence frames excluded
+        ("senders", c_uint64),       # distinct sequenced streams seen
+        ("gaps", c_uint64),          # sequenced messages missing
+        ("duplicates", c_uint64),    # sequenced messages seen twice
+        ("out_of_order", c_uint64),  # sequenced messages that came late
+        ("elapsed_ns", c_uint64),    # first message received to last
+    ]
+
+
+zs_socket = c_uint64
+
+# name -> (restype, argtypes), one entry per function in include/zmqsocket.h
+# (tests/test_zmqsocket.py checks this table against the header).
+_SIGNATURES = {
+    "zs_strerror": (c_char_p, [c_int32]),
+    "zs_last_error_code": (c_int32, []),
+    "zs_last_error": (c_char_p, []),
+    "zs_version": (c_char_p, []),
+    "zs_set_default_timeout": (c_int32, [c_int32]),
+    "zs_socket_count": (c_int32, []),
+    "zs_destroy_all": (c_int32, []),
+    "zs_socket_type_from_name": (c_int32, [c_char_p]),
+    "zs_host_set": (c_int32, [c_char_p, c_char_p]),
+    "zs_host_remove": (c_int32, [c_char_p]),
+    "zs_hosts_load": (c_int32, [c_char_p]),
+    "zs_host_address": (c_int32, [c_char_p, POINTER(c_char), c_size_t]),
+    "zs_socket_new": (c_int32, [c_int32, POINTER(zs_socket)]),
+    "zs_socket_new_bound": (c_int32, [c_int32, c_int32, c_int32, c_int32, POINTER(zs_socket)]),
+    "zs_socket_new_connected": (
+        c_int32,
+        [c_int32, c_char_p, c_int32, c_int32, c_int32, POINTER(zs_socket)],
+    ),
+    "zs_socket_destroy": (c_int32, [zs_socket]),
+    "zs_socket_type": (c_int32, [zs_socket]),
+    "zs_set_linger": (c_int32, [zs_socket, c_int32]),
+    "zs_set_max_message_size": (c_int32, [zs_socket, c_int64]),
+    "zs_set_routing_id": (c_int32, [zs_socket, c_void_p, c_size_t]),
+    "zs_subscribe": (c_int32, [zs_socket, c_void_p, c_size_t]),
+    "zs_unsubscribe": (c_int32, [zs_socket, c_void_p, c_size_t]),
+    "zs_bind_to_port": (c_int32, [zs_socket, c_int32, c_int32, c_int32]),
+    "zs_unbind_from_port": (c_int32, [zs_socket, c_int32]),
+    "zs_unbind_from_all_ports": (c_int32, [zs_socket]),
+    "zs_connect_to_host": (c_int32, [zs_socket, c_char_p, c_int32, c_int32, c_int32]),
+    "zs_disconnect_from_host": (c_int32, [zs_socket, c_char_p, c_int32]),
+    "zs_disconnect_from_all_hosts": (c_int32, [zs_socket]),
+    "zs_close": (c_int32, [zs_socket]),
+    "zs_send": (c_int32, [zs_socket, c_void_p, c_size_t, c_int32]),
+    "zs_send_multi": (c_int32, [zs_socket, POINTER(zs_frame), c_size_t, c_int32]),
+    "zs_send_nonblocking": (c_bool, [zs_socket, c_void_p, c_size_t]),
+    "zs_send_multi_nonblocking": (c_bool, [zs_socket, POINTER(zs_frame), c_size_t]),
+    "zs_recv": (c_int32, [zs_socket, c_int32, POINTER(zs_message)]),
+    "zs_recv_multi": (c_int32, [zs_socket, c_int32, POINTER(zs_message)]),
+    "zs_recv_nonblocking": (c_int32, [zs_socket, POINTER(zs_message)]),
+    "zs_recv_multi_nonblocking": (c_int32, [zs_socket, POINTER(zs_message)]),
+    "zs_message_free": (None, [POINTER(zs_message)]),
+    "zs_is_bound_to_port": (c_bool, [zs_socket, c_int32]),
+    "zs_is_connected_to_host": (c_bool, [zs_socket, c_char_p, c_int32]),
+    "zs_bound_ports": (c_int32, [zs_socket, POINTER(c_int32), c_size_t]),
+    "zs_endpoints": (c_int32, [zs_socket, POINTER(c_char), c_size_t]),
+    "zs_pump": (
+        c_int64,
+        [zs_socket, POINTER(zs_frame), c_size_t, c_int64, c_uint32, c_int32],
+    ),
+    "zs_drain": (c_int32, [zs_socket, c_int64, c_uint32, c_int32, POINTER(zs_drain_stats)]),
+    "zs_wait_connected": (c_int32, [zs_socket, c_char_p, c_int32, c_int32]),
+    "zs_peer_count": (c_int32, [zs_socket]),
+    "zs_wait_peers": (c_int32, [zs_socket, c_int32, c_int32]),
+    "zs_poll": (c_int32, [POINTER(zs_socket), c_size_t, c_int32, POINTER(c_bool)]),
+    "zs_bind_endpoint": (c_int32, [zs_socket, c_char_p, c_int32, c_int32]),
+    "zs_unbind_endpoint": (c_int32, [zs_socket, c_char_p]),
+    "zs_connect_endpoint": (c_int32, [zs_socket, c_char_p, c_int32, c_int32]),
+    "zs_disconnect_endpoint": (c_int32, [zs_socket, c_char_p]),
+    "zs_set_bind_interface": (c_int32, [c_char_p]),
+}
+
+
+def _find_library() -> str:
+    env = os.environ.get("ZMQSOCKET_LIB")
+    if env:
+        return env
+    here = os.path.dirname(os.path.abspath(__file__))
+    repo_build = os.path.normpath(
+        os.path.join(here, "..", "..", "target", "release", "libzmqsocket.so")
+    )
+    if os.path.exists(repo_build):
+        return repo_build
+    found = ctypes.util.find_library("zmqsocket")
+    if found:
+        return found
+    raise ImportError(
+        "zmqsocket: libzmqsocket.so not found: set ZMQSOCKET_LIB, build %s "
+        "(cargo build --release), or install it where the linker finds it" % repo_build
+    )
+
+
+def _load(path: str) -> ctypes.CDLL:
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError as e:
+        raise ImportError("zmqsocket: cannot load %s: %s" % (path, e)) from e
+    for name, (restype, argtypes) in _SIGNATURES.items():
+        try:
+            fn = getattr(lib, name)
+        except AttributeError as e:
+            raise ImportError("zmqsocket: %s lacks %s (a stale build?)" % (path, name)) from e
+        fn.restype = restype
+        fn.argtypes = argtypes
+    return lib
+
+
+LIBRARY_PATH = _find_library()
+_lib = _load(LIBRARY_PATH)
+
+
+# --------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------
+
+
+def _text(raw) -> str:
+    return raw.decode("utf-8", "replace") if raw else ""
+
+
+def strerror(code: int) -> str:
+    """Static English text for a zs result code."""
+    return _text(_lib.zs_strerror(_i32(code, "code")))
+
+
+def _error(code: int) -> ZmqSocketError:
+    """The exception for a failure this thread's last call just reported."""
+    return ZmqSocketError(code, _text(_lib.zs_last_error()))
+
+
+def _check(rc: int) -> int:
+    if rc < 0:
+        raise _error(rc)
+    return rc
+
+
+def _check_bool(ok: bool, accept=()) -> bool:
+    """True stays True; False raises unless its reason is in accept."""
+    if ok:
+        return True
+    code = _lib.zs_last_error_code()
+    if code in accept:
+        return False
+    raise _error(code)
+
+
+def _invalid(message: str) -> ZmqSocketError:
+    return ZmqSocketError(ZS_ERR_INVALID_ARGUMENT, message)
+
+
+def _int(value, what: str) -> int:
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        raise TypeError("%s must be an int, not %s" % (what, type(value).__name__))
+    return value.__index__()
+
+
+def _i32(value, what: str) -> int:
+    n = _int(value, what)
+    if not _INT32_MIN <= n <= _INT32_MAX:
+        raise _invalid("%s: %d does not fit in int32" % (what, n))
+    return n
+
+
+def _duration_ms(seconds, what: str, allow_default: bool) -> int:
+    """Seconds (int or float) -> whole ms, rounding up; -1 / inf -> -1."""
+    if seconds is None:
+        if allow_default:
+            return ZS_TIMEOUT_DEFAULT
+        raise TypeError("%s must be a number of seconds, not None" % what)
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError("%s must be a number of seconds, not %s" % (what, type(seconds).__name__))
+    if seconds == -1 or seconds == math.inf:
+        return ZS_TIMEOUT_FOREVER
+    if isinstance(seconds, float) and math.isnan(seconds):
+        raise _invalid("%s: NaN is not a duration" % what)
+    if seconds < 0:
+        raise _invalid("%s: %r s (only -1 = forever may be negative)" % (what, seconds))
+    if isinstance(seconds, int):
+        ms = seconds * 1000
+    else:
+        # round away float noise first (0.7 * 1000 = 700.0000000000001)
+        ms = math.ceil(round(seconds * 1000.0, 6))
+    if ms > _INT32_MAX:
+        raise _invalid("%s: %r s is longer than the library's int32 ms" % (what, seconds))
+    return int(ms)
+
+
+def _timeout_ms(timeout) -> int:
+    return _duration_ms(timeout, "timeout", allow_default=True)
+
+
+def _bytes(data, what: str = "data") -> bytes:
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
+    raise TypeError("%s must be bytes-like (bytes, bytearray, memoryview), not %s"
+                    % (what, type(data).__name__))
+
+
+def _cstr(value, what: str) -> bytes:
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, bytes):
+        return value
+    raise TypeError("%s must be a str, not %s" % (what, type(value).__name__))
+
+
+def _frames(frames):
+    """A list of bytes -> (zs_frame array or None, count, keep-alive list)."""
+    if isinstance(frames, (bytes, bytearray, memoryview, str)):
+        raise TypeError("frames must be a list of bytes, not a single %s" % type(frames).__name__)
+    keep = [_bytes(f, "frame") for f in frames]
+    if not keep:
+        return None, 0, keep
+    arr = (zs_frame * len(keep))()
+    for i, b in enumerate(keep):
+        # c_void_p.from_param(bytes) points at the bytes' own buffer (no copy);
+        # keep holds the bytes alive for the duration of the call.
+        arr[i].data = ctypes.cast(b, c_void_p).value
+        arr[i].len = len(b)
+    return arr, len(keep), keep
+
+
+def _take(rc: int, msg: zs_message, none_on=()):
+    """Copy the frames out of msg (filled by zs_recv*) and free it."""
+    try:
+        if rc < 0:
+            if rc in none_on:
+                return None
+            raise _error(rc)
+        out = []
+        for i in range(msg.count):
+            f = msg.frames[i]
+            out.append(ctypes.string_at(f.data, f.len) if f.len else b"")
+        return out
+    finally:
+        _lib.zs_message_free(byref(msg))
+
+
+# "<host_id>:<port> <endpoint>" of a connect_to_host line. A host id has no
+# whitespace (and an IPv6 literal's colons are left of the last one); an
+# endpoint always has "://", which tells "connect <endpoint>" apart.
+_HOST_CONNECT = re.compile(r"(?!\S*://)(\S+):(\d+) (\S+://.*)")
+
+
+def _read_string(fill) -> str:
+    """Call an snprintf-style fill(buf, cap) until the buffer is big enough."""
+    need = _check(fill(None, 0))
+    while True:
+        buf = ctypes.create_string_buffer(need + 1)
+        n = _check(fill(buf, need + 1))
+        if n <= need:
+            return buf.raw[:n].decode("utf-8", "replace")
+        need = n
+
+
+def _flags(sequenced) -> int:
+    """pump/drain's sequenced argument -> zs_bulk_flags. True/False, or the
+    flags as an int (ZS_SEQUENCED); the library rejects unknown bits."""
+    if isinstance(sequenced, bool):
+        return ZS_SEQUENCED if sequenced else 0
+    n = _int(sequenced, "sequenced")
+    if not 0 <= n <= _UINT32_MAX:
+        raise _invalid("flags: %d does not fit in uint32" % n)
+    return n
+
+
+def _i64(value, what: str) -> int:
+    n = _int(value, what)
+    if not _INT64_MIN <= n <= _INT64_MAX:
+        raise _invalid("%s: %d does not fit in int64" % (what, n))
+    return n
+
+
+_DRAIN_FIELDS = tuple(name for name, _ in zs_drain_stats._fields_)
+
+
+class DrainStats(namedtuple("DrainStats", _DRAIN_FIELDS + ("complete",))):
+    """What Socket.drain() saw: the eight counters of struct zs_drain_stats
+    plus `complete`.
+
+    messages      messages received
+    frames        frames received, sequence frames excluded
+    bytes         payload bytes, sequence frames excluded
+    senders       distinct sequenced streams seen
+    gaps          sequenced messages missing (skipped and not arrived late
+                  in this call)
+    duplicates    sequenced messages seen twice
+    out_of_order  sequenced messages that came late (after a later one of
+                  their stream)
+    elapsed_ns    nanoseconds from the first message received to the last
+    complete      True when `expected` messages arrived; False when the
+                  drain ended because none arrived for `timeout` (always
+                  False with expected=None, which drains until idle)
+
+    A named tuple: read the fields by name, or ._asdict() for a dict. Test
+    `.complete`, not the object itself (a tuple is always truthy).
+    """
+
+    __slots__ = ()
+
+    @property
+    def elapsed(self) -> float:
+        """elapsed_ns in seconds."""
+        return self.elapsed_ns / 1e9
+
+
+def socket_type_from_name(name) -> int:
+    """The type number for a name ("PUSH", "pull", "XREQ"...), case-insensitive."""
+    return _check(_lib.zs_socket_type_from_name(_cstr(name, "socket type name")))
+
+
+def _socket_type(type) -> int:
+    if isinstance(type, str):
+        return socket_type_from_name(type)
+    return _i32(type, "socket type")
+
+
+# --------------------------------------------------------------------------
+# Library-wide functions
+# --------------------------------------------------------------------------
+
+
+def version() -> str:
+    """ "zmqsocket X.Y.Z (libzmq A.B.C)"."""
+    return _text(_lib.zs_version())
+
+
+def socket_count() -> int:
+    """The number of sockets alive now (made and not yet destroyed)."""
+    return _check(_lib.zs_socket_count())
+
+
+def destroy_all() -> int:
+    """Destroy every socket and wait until their queued messages have left
+    or their lingers ran out. Returns how many were destroyed. New sockets
+    can be made afterwards. Runs at interpreter exit too."""
+    return _check(_lib.zs_destroy_all())
+
+
+def set_default_timeout(seconds) -> None:
+    """Set what timeout=None means from now on (seconds; -1 = forever,
+    0 = try once). The initial default is 5 s."""
+    _check(_lib.zs_set_default_timeout(_duration_ms(seconds, "default timeout", False)))
+
+
+def set_bind_interface(iface: str) -> None:
+    """Where bind_to_port listens from now on: "*" (the default, every
+    interface), an IP address such as "127.0.0.1" or "::1", or an interface
+    name such as "lo". Existing binds are not moved. The environment
+    variable ZMQSOCKET_BIND_INTERFACE sets the starting value."""
+    _check(_lib.zs_set_bind_interface(_cstr(iface, "interface")))
+
+
+def poll(sockets, timeout=None) -> list:
+    """Wait until at least one of `sockets` (a non-empty list of Socket) has
+    a message to receive, or timeout seconds pass. Returns the readable
+    ones, in the order given ([] when the timeout passed; a socket listed
+    twice appears twice). Nothing is received: recv() takes the message."""
+    socks = list(sockets)
+    for s in socks:
+        if not isinstance(s, Socket):
+            raise TypeError("poll takes Socket objects, not %s" % type(s).__name__)
+    n = len(socks)
+    handles = (zs_socket * n)(*[s._handle for s in socks]) if n else None
+    readable = (c_bool * n)() if n else None
+    _check(_lib.zs_poll(handles, n, _timeout_ms(timeout), readable))
+    return [s for i, s in enumerate(socks) if readable[i]]
+
+
+# --------------------------------------------------------------------------
+# Host table
+# --------------------------------------------------------------------------
+
+
+def set_host(host_id: str, address: str) -> None:
+    """Add or replace a host id ("web1") -> address (IP literal or DNS name)."""
+    _check(_lib.zs_host_set(_cstr(host_id, "host_id"), _cstr(address, "address")))
+
+
+def remove_host(host_id: str) -> None:
+    """Remove a host id; ZS_ERR_UNKNOWN_HOST if it is not in the table."""
+    _check(_lib.zs_host_remove(_cstr(host_id, "host_id")))
+
+
+def load_hosts(path) -> int:
+    """Load a host file (`host_id address` per line, # comments), all or
+    nothing. Returns the number of entries loaded."""
+    return _check(_lib.zs_hosts_load(os.fsencode(path)))
+
+
+def host_address(host_id: str) -> str:
+    """The address host_id resolves to (the table, else an IP literal)."""
+    hid = _cstr(host_id, "host_id")
+    return _read_string(lambda buf, cap: _lib.zs_host_address(hid, buf, cap))
+
+
+# --------------------------------------------------------------------------
+# Sockets
+# --------------------------------------------------------------------------
+
+
+def bind_to_port(port: int, type, send_hwm: int = 100, recv_hwm: int = 100) -> "Socket":
+    """A new socket of `type` bound to `port` (0 = an ephemeral port; read
+    it back with bound_ports()). Nothing is left behind if it fails."""
+    out = zs_socket(0)
+    _check(_lib.zs_socket_new_bound(
+        _socket_type(type), _i32(port, "port"), _i32(send_hwm, "send_hwm"),
+        _i32(recv_hwm, "recv_hwm"), byref(out)))
+    return Socket._wrap(out.value)
+
+
+def connect_to_host(host_id: str, port: int, type, send_hwm: int = 100,
+                    recv_hwm: int = 100) -> "Socket":
+    """A new socket of `type` connected to host_id's port (resolved through
+    the host table). Nothing is left behind if it fails."""
+    out = zs_socket(0)
+    _check(_lib.zs_socket_new_connected(
+        _socket_type(type), _cstr(host_id, "host_id"), _i32(port, "port"),
+        _i32(send_hwm, "send_hwm"), _i32(recv_hwm, "recv_hwm"), byref(out)))
+    return Socket._wrap(out.value)
+
+
+class Socket:
+    """A zmqsocket socket: Socket("PUSH") or Socket(zmqsocket.PUSH) makes
+    an unattached one; bind_to_port() / connect_to_host() make attached
+    ones. A context manager: destroyed on exit of the with block."""
+
+    __slots__ = ("_handle", "_destroyed", "__weakref__")
+
+    def __init__(self, type):
+        self._handle = 0
+        self._destroyed = True
+        out = zs_socket(0)
+        _check(_lib.zs_socket_new(_socket_type(type), byref(out)))
+        self._handle = out.value
+        self._destroyed = False
+
+    @classmethod
+    def _wrap(cls, handle: int) -> "Socket":
+        self = cls.__new__(cls)
+        self._handle = handle
+        self._destroyed = False
+        return self
+
+    # -- identity and life ------------------------------------------------
+
+    @property
+    def handle(self) -> int:
+        """The library's handle (an int; kept after destroy, then invalid)."""
+        return self._handle
+
+    @property
+    def type(self) -> int:
+        """The socket type number (compare with zmqsocket.PUSH etc.)."""
+        return _check(_lib.zs_socket_type(self._handle))
+
+    @property
+    def type_name(self) -> str:
+        """The socket type's name, e.g. "PUSH"."""
+        return SOCKET_TYPE_NAMES.get(self.type, str(self.type))
+
+    @property
+    def destroyed(self) -> bool:
+        """True once destroy() was called on this object."""
+        return self._destroyed
+
+    def destroy(self) -> bool:
+        """Destroy the socket (its queued messages go on trying to leave for
+        up to its linger). Idempotent: returns True if this call destroyed
+        it, False if it was already gone (destroyed before, or by
+        destroy_all())."""
+        if self._destroyed:
+            return False
+        self._destroyed = True
+        rc = _lib.zs_socket_destroy(self._handle)
+        if rc == ZS_ERR_BAD_HANDLE:
+            return False
+        _check(rc)
+        return True
+
+    def __enter__(self) -> "Socket":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.destroy()
+
+    def __del__(self):
+        try:
+            if not self._destroyed and self._handle:
+                self._destroyed = True
+                _lib.zs_socket_destroy(self._handle)
+        except Exception:
+            pass  # interpreter shutdown or a bad handle: nothing to do
+
+    def __repr__(self) -> str:
+        if self._destroyed:
+            return "<zmqsocket.Socket %d destroyed>" % self._handle
+        try:
+            kind = self.type_name
+        except ZmqSocketError:
+            kind = "gone"
+        return "<zmqsocket.Socket %d %s>" % (self._handle, kind)
+
+    # -- options -----------------------------------------------------------
+
+    def set_linger(self, seconds) -> None:
+        """How long (seconds; -1 = forever, 0 = drop) queued messages may go
+        on trying to leave after destroy. The default is 1 s."""
+        _check(_lib.zs_set_linger(self._handle, _duration_ms(seconds, "linger", False)))
+
+    def set_max_message_size(self, nbytes) -> None:
+        """Maximum message size in bytes (None or -1 = no limit), for binds
+        and connects made after it; larger sends raise
+        ZS_ERR_MESSAGE_TOO_LARGE."""
+        n = -1 if nbytes is None else _int(nbytes, "max message size")
+        if not _INT64_MIN <= n <= _INT64_MAX:
+            raise _invalid("max message size: %d does not fit in int64" % n)
+        _check(_lib.zs_set_max_message_size(self._handle, n))
+
+    def set_routing_id(self, routing_id) -> None:
+        """Set the routing id (1..255 bytes, not starting with a zero byte),
+        before the first bind or connect."""
+        b = _bytes(routing_id, "routing id")
+        _check(_lib.zs_set_routing_id(self._handle, b, len(b)))
+
+    def subscribe(self, prefix=b"") -> None:
+        """SUB / XSUB: receive messages starting with prefix (b"" = all)."""
+        b = _bytes(prefix, "prefix")
+        _check(_lib.zs_subscribe(self._handle, b, len(b)))
+
+    def unsubscribe(self, prefix=b"") -> None:
+        """Cancel one earlier subscribe(prefix)."""
+        b = _bytes(prefix, "prefix")
+        _check(_lib.zs_unsubscribe(self._handle, b, len(b)))
+
+    # -- attaching -----------------------------------------------------------
+
+    def bind_to_port(self, port: int, send_hwm: int = 100, recv_hwm: int = 100) -> int:
+        """Bind tcp://<bind interface>:port (0 = ephemeral); returns the port."""
+        return _check(_lib.zs_bind_to_port(
+            self._handle, _i32(port, "port"), _i32(send_hwm, "send_hwm"),
+            _i32(recv_hwm, "recv_hwm")))
+
+    def unbind_from_port(self, port: int) -> None:
+        """Unbind; the port is free again when this returns."""
+        _check(_lib.zs_unbind_from_port(self._handle, _i32(port, "port")))
+
+    def unbind_from_all_ports(self) -> None:
+        """Unbind from every port and bound endpoint (nothing bound: fine)."""
+        _check(_lib.zs_unbind_from_all_ports(self._handle))
+
+    def connect_to_host(self, host_id: str, port: int, send_hwm: int = 100,
+                        recv_hwm: int = 100) -> None:
+        """Connect to host_id's port (lazily, as ZeroMQ does)."""
+        _check(_lib.zs_connect_to_host(
+            self._handle, _cstr(host_id, "host_id"), _i32(port, "port"),
+            _i32(send_hwm, "send_hwm"), _i32(recv_hwm, "recv_hwm")))
+
+    def disconnect_from_host(self, host_id: str, port: int) -> None:
+        """Disconnect from host_id's port, by the endpoint recorded at
+        connect time. ZS_ERR_NOT_CONNECTED if not connected there."""
+        _check(_lib.zs_disconnect_from_host(
+            self._handle, _cstr(host_id, "host_id"), _i32(port, "port")))
+
+    def disconnect_from_all_hosts(self) -> None:
+        """Disconnect from every host and endpoint."""
+        _check(_lib.zs_disconnect_from_all_hosts(self._handle))
+
+    def bind_endpoint(self, endpoint: str, send_hwm: int = 100, recv_hwm: int = 100) -> int:
+        """Bind any libzmq endpoint ("tcp://127.0.0.1:0", "ipc:///tmp/x",
+        "inproc://name"), HWMs set first; returns the TCP port (the
+        ephemeral one for port 0), or 0 for other transports. Listed by
+        endpoints() as libzmq resolved it, counted by bound_ports() when it
+        is TCP, removed by unbind_endpoint(), unbind_from_all_ports() and
+        close(). A malformed endpoint is ZS_ERR_INVALID_ARGUMENT, a taken
+        one ZS_ERR_ADDRESS_IN_USE."""
+        return _check(_lib.zs_bind_endpoint(
+            self._handle, _cstr(endpoint, "endpoint"), _i32(send_hwm, "send_hwm"),
+            _i32(recv_hwm, "recv_hwm")))
+
+    def unbind_endpoint(self, endpoint: str) -> None:
+        """Unbind an endpoint, given as bound ("tcp://127.0.0.1:0") or as
+        libzmq resolved it (as endpoints() lists it). A TCP port is free
+        again when this returns. ZS_ERR_NOT_BOUND if not bound there."""
+        _check(_lib.zs_unbind_endpoint(self._handle, _cstr(endpoint, "endpoint")))
+
+    def connect_endpoint(self, endpoint: str, send_hwm: int = 100, recv_hwm: int = 100) -> None:
+        """Connect any libzmq endpoint ("tcp://host:port", "ipc://path",
+        "inproc://name"), HWMs set first; lazily, as ZeroMQ does. Listed by
+        endpoints() and by connections() as (None, None, endpoint), removed
+        by disconnect_endpoint(), disconnect_from_all_hosts() and close().
+        The same endpoint twice (by either form) is
+        ZS_ERR_ALREADY_CONNECTED."""
+        _check(_lib.zs_connect_endpoint(
+            self._handle, _cstr(endpoint, "endpoint"), _i32(send_hwm, "send_hwm"),
+            _i32(recv_hwm, "recv_hwm")))
+
+    def disconnect_endpoint(self, endpoint: str) -> None:
+        """Disconnect an endpoint, connected by connect_endpoint() or by
+        connect_to_host() (give the endpoint connections() lists).
+        ZS_ERR_NOT_CONNECTED if not connected there."""
+        _check(_lib.zs_disconnect_endpoint(self._handle, _cstr(endpoint, "endpoint")))
+
+    def close(self) -> None:
+        """Unbind from all ports and disconnect from all hosts; the socket
+        stays usable (use destroy() to get rid of it)."""
+        _check(_lib.zs_close(self._handle))
+
+    # -- connection state ------------------------------------------------------
+
+    def wait_connected(self, host_id: str, port: int, timeout=None) -> None:
+        """Wait until the ZMTP handshake with host_id's port has completed
+        (ZS_ERR_TIMED_OUT if not within timeout; ZS_ERR_NOT_CONNECTED if
+        this socket never asked to connect there with connect_to_host).
+        Returns at once if it already has. For SUB/XSUB it returns no sooner
+        than 20 ms after the handshake, so that subscriptions have reached
+        the publisher: subscribe first, and nothing published afterwards is
+        missed (the slow joiner)."""
+        _check(_lib.zs_wait_connected(
+            self._handle, _cstr(host_id, "host_id"), _i32(port, "port"),
+            _timeout_ms(timeout)))
+
+    def peer_count(self) -> int:
+        """The number of live ZMTP sessions over all this socket's endpoints
+        (bound and connected): handshake completed, not disconnected since.
+        inproc connections are not ZMTP sessions and are not counted."""
+        return _check(_lib.zs_peer_count(self._handle))
+
+    def wait_peers(self, n: int, timeout=None) -> None:
+        """Wait until peer_count() >= n (n >= 0), at most timeout seconds
+        (None = the library default); ZS_ERR_TIMED_OUT otherwise."""
+        _check(_lib.zs_wait_peers(self._handle, _i32(n, "n"), _timeout_ms(timeout)))
+
+    # -- sending -------------------------------------------------------------
+
+    def send(self, data, timeout=None) -> None:
+        """Send a single-part message; ZS_ERR_TIMED_OUT if it cannot be
+        queued within timeout seconds."""
+        b = _bytes(data)
+        _check(_lib.zs_send(self._handle, b, len(b), _timeout_ms(timeout)))
+
+    def send_multi(self, frames, timeout=None) -> None:
+        """Send a multi-part message (a non-empty list of bytes; empty frames
+        allowed), atomically."""
+        arr, count, keep = _frames(frames)
+        _check(_lib.zs_send_multi(self._handle, arr, count, _timeout_ms(timeout)))
+        del keep
+
+    def send_nonblocking(self, data) -> bool:
+        """Queue a single-part message if there is room now: True if queued,
+        False if not (ZS_ERR_WOULD_BLOCK). Other failures raise."""
+        b = _bytes(data)
+        return _check_bool(_lib.zs_send_nonblocking(self._handle, b, len(b)),
+                           accept=(ZS_ERR_WOULD_BLOCK,))
+
+    def send_multi_nonblocking(self, frames) -> bool:
+        """As send_nonblocking, for a multi-part message."""
+        arr, count, keep = _frames(frames)
+        ok = _lib.zs_send_multi_nonblocking(self._handle, arr, count)
+        del keep
+        return _check_bool(ok, accept=(ZS_ERR_WOULD_BLOCK,))
+
+    # -- bulk traffic ----------------------------------------------------------
+
+    def pump(self, frames_or_bytes, repeat: int, sequenced=False, timeout=None) -> int:
+        """Send one message `repeat` (>= 0) times in the library's native
+        loop (at libzmq's speed, with the GIL released) and return how many
+        were sent.
+
+        frames_or_bytes is a single-part message (bytes-like) or a
+        non-empty list of frames. `timeout` (seconds, None = the library
+        default) applies to each message: one that cannot be queued in time
+        ends the pump early, and then the count sent so far is returned
+        (smaller than repeat; the reason is the library's last error).
+        ZmqSocketError is raised only when the library returns a negative
+        code: nothing could be sent at all (e.g. ZS_ERR_TIMED_OUT with no
+        peer and no queue), or a bad argument (repeat < 0, unknown flags,
+        a PULL socket...).
+
+        sequenced=True (or the flags int ZS_SEQUENCED) puts an extra first
+        frame of 16 bytes before each message: this socket's random 64-bit
+        stream id, then a sequence number counting from 0 per socket across
+        pump calls, both little-endian (struct.unpack("<QQ", frame)).
+        """
+        if isinstance(frames_or_bytes, (bytes, bytearray, memoryview)):
+            frames_or_bytes = [frames_or_bytes]
+        arr, count, keep = _frames(frames_or_bytes)
+        rc = _lib.zs_pump(self._handle, arr, count, _i64(repeat, "repeat"),
+                          _flags(sequenced), _timeout_ms(timeout))
+        del keep
+        if rc < 0:
+            raise _error(rc)
+        return rc
+
+    def drain(self, expected=None, sequenced=False, timeout=None) -> DrainStats:
+        """Receive and count messages in the library's native loop until
+        `expected` have arrived (None or -1: no limit) or none arrives for
+        `timeout` seconds (an idle timeout, not a total; None = the library
+        default, 5 s). Returns a DrainStats: messages, frames, bytes,
+        senders, gaps, duplicates, out_of_order, elapsed_ns and `complete`.
+
+        A drain that times out does NOT raise: it returns the stats with
+        complete=False (with expected=None that is how every drain ends),
+        so a test can assert on what did arrive. Other failures (a bad
+        handle, expected < -1, unknown flags...) raise ZmqSocketError.
+
+        sequenced=True reads each message's 16-byte sequence frame (see
+        pump(); a message whose first frame is not 16 bytes followed by
+        more frames counts as unsequenced) and counts gaps, duplicates and
+        late messages per stream; frames and bytes never include the
+        sequence frame. The socket remembers each stream's progress across
+        drain calls; a new stream starts at 0.
+        """
+        n = -1 if expected is None else _i64(expected, "expected")
+        stats = zs_drain_stats()
+        rc = _lib.zs_drain(self._handle, n, _flags(sequenced), _timeout_ms(timeout),
+                           byref(stats))
+        if rc not in (ZS_OK, ZS_ERR_TIMED_OUT):
+            raise _error(rc)
+        return DrainStats(*(getattr(stats, f) for f in _DRAIN_FIELDS),
+                          complete=(rc == ZS_OK))
+
+    # -- receiving -----------------------------------------------------------
+
+    def recv(self, timeout=None) -> bytes:
+        """Receive one frame (the next call gets the next frame of a
+        multi-part message). Raises ZS_ERR_TIMED_OUT after timeout."""
+        msg = zs_message()
+        return _take(_lib.zs_recv(self._handle, _timeout_ms(timeout), byref(msg)), msg)[0]
+
+    def recv_multi(self, timeout=None) -> list:
+        """Receive every frame of the next message, as a list of bytes."""
+        msg = zs_message()
+        return _take(_lib.zs_recv_multi(self._handle, _timeout_ms(timeout), byref(msg)), msg)
+
+    def recv_nonblocking(self):
+        """One frame if there is one now, else None."""
+        msg = zs_message()
+        out = _take(_lib.zs_recv_nonblocking(self._handle, byref(msg)), msg,
+                    none_on=(ZS_ERR_WOULD_BLOCK,))
+        return None if out is None else out[0]
+
+    def recv_multi_nonblocking(self):
+        """The next whole message if there is one now, else None."""
+        msg = zs_message()
+        return _take(_lib.zs_recv_multi_nonblocking(self._handle, byref(msg)), msg,
+                     none_on=(ZS_ERR_WOULD_BLOCK,))
+
+    # -- asking --------------------------------------------------------------
+
+    def _alive(self) -> None:
+        # The bool queries return False for a bad handle too; ask first so
+        # that a destroyed socket raises instead of answering False.
+        _check(_lib.zs_socket_type(self._handle))
+
+    def is_bound_to_port(self, port: int) -> bool:
+        """True if this socket is bound to port and has not unbound since."""
+        self._alive()
+        return bool(_lib.zs_is_bound_to_port(self._handle, _i32(port, "port")))
+
+    def is_connected_to_host(self, host_id: str, port: int) -> bool:
+        """True if this socket asked to connect to host_id's port and has not
+        disconnected since (ZeroMQ connects lazily)."""
+        self._alive()
+        return bool(_lib.zs_is_connected_to_host(
+            self._handle, _cstr(host_id, "host_id"), _i32(port, "port")))
+
+    def bound_ports(self) -> list:
+        """The ports this socket is bound to, ascending."""
+        cap = 0
+        while True:
+            arr = (c_int32 * cap)() if cap else None
+            n = _check(_lib.zs_bound_ports(self._handle, arr, cap))
+            if n <= cap:
+                return [arr[i] for i in range(n)] if n else []
+            cap = n
+
+    def _endpoint_lines(self) -> list:
+        text = _read_string(lambda buf, cap: _lib.zs_endpoints(self._handle, buf, cap))
+        return [line for line in text.split("\n") if line]
+
+    def _attachments(self):
+        """zs_endpoints' lines as ("bind", None, None, endpoint) and
+        ("connect", host_id, port, endpoint). Three line forms:
+        "bind <endpoint>", "connect <host_id>:<port> <endpoint>"
+        (connect_to_host) and "connect <endpoint>" (connect_endpoint, no
+        host id: host_id and port are None)."""
+        for line in self._endpoint_lines():
+            kind, _, rest = line.partition(" ")
+            m = _HOST_CONNECT.fullmatch(rest) if kind == "connect" else None
+            if m:
+                yield kind, m.group(1), int(m.group(2)), m.group(3)
+            else:
+                # "bind <endpoint>" or "connect <endpoint>": the rest of the
+                # line is the endpoint, whatever it holds (an ipc path may
+                # contain spaces)
+                yield kind, None, None, rest
+
+    def endpoints(self) -> dict:
+        """{'bind': [endpoint...], 'connect': [endpoint...]}, as php-zmq's
+        getEndpoints(): the endpoints libzmq resolved (binds) or connected
+        to, each in the order they were made."""
+        out = {"bind": [], "connect": []}
+        for kind, _, _, endpoint in self._attachments():
+            out.setdefault(kind, []).append(endpoint)
+        return out
+
+    def connections(self) -> list:
+        """[(host_id, port, endpoint)...] for each connect, in order
+        (host_id and port are None for connect_endpoint())."""
+        return [(h, p, e) for kind, h, p, e in self._attachments() if kind == "connect"]
+
+
+# --------------------------------------------------------------------------
+# Interpreter exit: flush what is queued
+# --------------------------------------------------------------------------
+
+_atexit_lock = threading.Lock()
+
+
+def _destroy_all_at_exit() -> None:
+    with _atexit_lock:
+        try:
+            _lib.zs_destroy_all()
+        except Exception:
+            pass
+
+
+atexit.register(_destroy_all_at_exit)
