@@ -10,12 +10,17 @@ CFLAGS_STRICT   := -std=c99 -Wall -Wextra -Werror -Iinclude
 CXXFLAGS_STRICT := -std=c++17 -Wall -Wextra -Werror -Iinclude
 LINK_ZS := -L$(LIBDIR) -lzmqsocket -Wl,-rpath,$(LIBDIR) -lpthread
 
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+MAJOR   := $(firstword $(subst ., ,$(VERSION)))
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
 C_TESTS   := $(wildcard c_tests/test_*.c)
 CXX_TESTS := $(wildcard c_tests/test_*.cpp)
 C_TEST_BINS := $(patsubst c_tests/%.c,$(BUILD)/c_tests/%,$(C_TESTS)) \
                $(patsubst c_tests/%.cpp,$(BUILD)/c_tests/%,$(CXX_TESTS))
 
-.PHONY: all lib demo bench test rust-test c-tests check-headers check-ffi-header python-tests php-tests lint clean
+.PHONY: all lib demo bench install uninstall install-test exports-test test rust-test c-tests check-headers check-ffi-header python-tests php-tests lint clean
 
 all: demo
 
@@ -34,7 +39,7 @@ demo: lib $(BUILD)/demo $(BUILD)/readme_example
 $(BUILD) $(BUILD)/c_tests:
 	mkdir -p $@
 
-test: lint rust-test c-tests check-headers check-ffi-header python-tests php-tests
+test: lint rust-test c-tests check-headers check-ffi-header exports-test install-test python-tests php-tests
 
 lint:
 	$(CARGO) fmt --check
@@ -74,6 +79,36 @@ check-ffi-header: lib
 	@if command -v php >/dev/null 2>&1 && php -m | grep -qx FFI; then \
 	  php -d ffi.enable=1 scripts/check_ffi_header.php include/zmqsocket_ffi.h $(LIBDIR)/libzmqsocket.so; \
 	else echo "ffi header: skipped, no PHP with FFI here (the PHP suite installs it)"; fi
+
+# Install like a C library: the shared library with its SONAME and
+# symlinks, the static library, both headers and a pkg-config file.
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(LIBDIR)/libzmqsocket.so $(DESTDIR)$(PREFIX)/lib/libzmqsocket.so.$(VERSION)
+	ln -sf libzmqsocket.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libzmqsocket.so.$(MAJOR)
+	ln -sf libzmqsocket.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libzmqsocket.so
+	install -m 644 $(LIBDIR)/libzmqsocket.a $(DESTDIR)$(PREFIX)/lib/libzmqsocket.a
+	install -m 644 include/zmqsocket.h include/zmqsocket_ffi.h $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' scripts/zmqsocket.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/zmqsocket.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/lib/libzmqsocket.so.$(VERSION) \
+	  $(DESTDIR)$(PREFIX)/lib/libzmqsocket.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libzmqsocket.so \
+	  $(DESTDIR)$(PREFIX)/lib/libzmqsocket.a $(DESTDIR)$(PREFIX)/lib/pkgconfig/zmqsocket.pc \
+	  $(DESTDIR)$(PREFIX)/include/zmqsocket.h $(DESTDIR)$(PREFIX)/include/zmqsocket_ffi.h
+
+install-test: lib
+	sh scripts/install-test.sh
+
+# The shared library exports zs_* symbols only: no libzmq or Rust symbols
+# leak into the host process.
+exports-test: lib
+	@n=$$(nm -D --defined-only $(LIBDIR)/libzmqsocket.so | awk '{print $$3}' | grep -vc '^zs_'); \
+	z=$$(nm -D --defined-only $(LIBDIR)/libzmqsocket.so | awk '{print $$3}' | grep -c '^zs_'); \
+	if [ "$$n" -ne 0 ]; then echo "exports: $$n symbols other than zs_*:"; \
+	  nm -D --defined-only $(LIBDIR)/libzmqsocket.so | awk '{print $$3}' | grep -v '^zs_' | head; exit 1; fi; \
+	echo "exports: $$z symbols, all zs_*"
 
 # zmqsocket against raw libzmq, in one run (BENCH_ARGS=--quick for a
 # short run).

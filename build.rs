@@ -58,6 +58,12 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=build.rs");
+    // The shared library's SONAME carries the major version, as C
+    // libraries' do (libzmqsocket.so.0 for 0.y.z).
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        let major = std::env::var("CARGO_PKG_VERSION_MAJOR").unwrap();
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libzmqsocket.so.{major}");
+    }
 
     let header = std::fs::read_to_string(crate_dir.join("src/header.txt")).unwrap();
 
