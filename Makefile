@@ -28,6 +28,9 @@ all: demo
 # regenerates include/zmqsocket.h and include/zmqsocket_ffi.h.
 lib:
 	$(CARGO) build --release
+	@# The library's SONAME is libzmqsocket.so.$(MAJOR): programs linked
+	@# against target/release find it there.
+	ln -sf libzmqsocket.so $(LIBDIR)/libzmqsocket.so.$(MAJOR)
 
 $(BUILD)/%: examples/%.c lib | $(BUILD)
 	$(CC) $(CFLAGS_STRICT) $< -o $@ $(LINK_ZS)
