@@ -2,8 +2,12 @@
 # `make test` runs every test. See README.md.
 
 CARGO  ?= cargo
-CC     ?= cc
-CXX    ?= c++
+ifeq ($(origin CC),default)
+CC     := cc
+endif
+ifeq ($(origin CXX),default)
+CXX    := c++
+endif
 LIBDIR := $(CURDIR)/target/release
 BUILD  := $(CURDIR)/build
 CFLAGS_STRICT   := -std=c99 -Wall -Wextra -Werror -Iinclude

@@ -7,9 +7,10 @@
  * Conventions, for every function below:
  * - Sockets are opaque integer handles (zs_socket): positive, below 2^53,
  *   never reused within a process; 0 is never a socket. A handle may be
- *   used from any thread; calls on one socket are serialised (a call
- *   waits while another thread's call on the same socket is in progress,
- *   and its own timeout counts from when it has the socket); calls on
+ *   used from any thread; calls on one socket are serialised, and a call
+ *   blocked waiting for a message lets other threads' calls on the same
+ *   socket go first between its 50 ms slices (a query on a socket another
+ *   thread is receiving on answers within about 50 ms); calls on
  *   different sockets never wait for each other. Destroying a socket
  *   interrupts a call blocked on it, which returns ZS_ERR_BAD_HANDLE.
  * - Functions that can fail return int32_t: >= 0 is success (ZS_OK, or a

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::zs_result::*;
 use crate::error::{invalid, ZsError, ZsResult};
-use crate::handles::Entry;
+use crate::handles::{Entry, Locked};
 use crate::socket::SocketState;
 
 /// The longest a blocking call waits inside libzmq before it looks at the
@@ -152,11 +152,14 @@ pub fn interrupted(what: &str) -> ZsError {
 /// Run `op` until it succeeds, fails with something other than
 /// EAGAIN/EINTR, or `wait` runs out. `op(sock, 0)` must be the blocking
 /// form of the libzmq call, `op(sock, zmq::DONTWAIT)` the non-blocking one.
+/// With `between_messages`, the call lets other threads waiting for the
+/// socket in between its slices (never in the middle of a message).
 pub fn retry<T>(
     entry: &Entry,
-    state: &mut SocketState,
+    state: &mut Locked<'_>,
     dir: Direction,
     wait: Wait,
+    between_messages: bool,
     mut op: impl FnMut(&zmq::Socket, i32) -> Result<T, zmq::Error>,
 ) -> ZsResult<T> {
     // The fast path: one libzmq call, no allocation, no clock unless the
@@ -195,6 +198,9 @@ pub fn retry<T>(
         let Some(slice) = deadline.next_slice() else {
             return Err(deadline.timed_out(&entry.describe()));
         };
+        if between_messages {
+            state.step_aside()?;
+        }
         set_slice(state, dir, slice).map_err(|e| fail(e, entry))?;
         match op(&state.sock, 0) {
             Err(zmq::Error::EAGAIN) | Err(zmq::Error::EINTR) => {}

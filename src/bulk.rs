@@ -17,9 +17,8 @@ use std::time::Instant;
 use crate::blocking::{retry, Direction, Wait};
 use crate::error::zs_result::*;
 use crate::error::{invalid, ZsError, ZsResult};
-use crate::handles::Entry;
+use crate::handles::{Entry, Locked};
 use crate::send::{send_frames, send_prefixed};
-use crate::socket::SocketState;
 
 /// Flags of `zs_pump` and `zs_drain`.
 #[repr(C)]
@@ -90,7 +89,7 @@ pub fn new_stream_id(handle_hint: u64) -> u64 {
 /// pump ended early, why.
 pub fn pump(
     entry: &Entry,
-    state: &mut SocketState,
+    state: &mut Locked<'_>,
     frames: &[&[u8]],
     repeat: u64,
     sequenced: bool,
@@ -100,6 +99,9 @@ pub fn pump(
     while sent < repeat {
         if entry.is_closing() {
             return (sent, Some(crate::blocking::interrupted(&entry.describe())));
+        }
+        if let Err(e) = state.step_aside() {
+            return (sent, Some(e));
         }
         let result = if sequenced {
             let mut seq_frame = [0u8; SEQ_FRAME];
@@ -149,7 +151,7 @@ fn track(t: &mut StreamTracker, seq: u64, stats: &mut zs_drain_stats) {
 /// arrives within `wait`; `stats` is filled either way.
 pub fn drain(
     entry: &Entry,
-    state: &mut SocketState,
+    state: &mut Locked<'_>,
     expected: Option<u64>,
     sequenced: bool,
     wait: Wait,
@@ -165,9 +167,14 @@ pub fn drain(
             // The first frame waits up to the idle timeout; the rest of a
             // message arrives with it.
             let frame_wait = if part == 0 { wait } else { Wait::Forever };
-            let got = retry(entry, state, Direction::Recv, frame_wait, |sock, flags| {
-                sock.recv(&mut msg, flags)
-            });
+            let got = retry(
+                entry,
+                state,
+                Direction::Recv,
+                frame_wait,
+                part == 0,
+                |sock, flags| sock.recv(&mut msg, flags),
+            );
             if let Err(e) = got {
                 if let (Some(t), true) = (first_at, part == 0) {
                     stats.elapsed_ns = t.elapsed().as_nanos() as u64;

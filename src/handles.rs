@@ -12,8 +12,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, TryLockError};
+use std::time::Duration;
 
 use once_cell::sync::Lazy;
 
@@ -32,22 +33,58 @@ pub struct Entry {
     pub handle: zs_socket,
     pub kind: zs_socket_type,
     closing: AtomicBool,
+    /// Threads waiting for `state`: a blocking call lets them in between
+    /// its slices.
+    waiters: AtomicU32,
     state: Mutex<Option<SocketState>>,
 }
 
 /// A locked, live socket.
-pub struct Locked<'a>(MutexGuard<'a, Option<SocketState>>);
+pub struct Locked<'a> {
+    entry: &'a Entry,
+    guard: Option<MutexGuard<'a, Option<SocketState>>>,
+}
 
 impl Deref for Locked<'_> {
     type Target = SocketState;
     fn deref(&self) -> &SocketState {
-        self.0.as_ref().expect("Locked holds a live socket")
+        self.guard
+            .as_ref()
+            .and_then(|g| g.as_ref())
+            .expect("Locked holds a live socket")
     }
 }
 
 impl DerefMut for Locked<'_> {
     fn deref_mut(&mut self) -> &mut SocketState {
-        self.0.as_mut().expect("Locked holds a live socket")
+        self.guard
+            .as_mut()
+            .and_then(|g| g.as_mut())
+            .expect("Locked holds a live socket")
+    }
+}
+
+/// How long a blocking call steps aside, between two slices, for another
+/// thread waiting for its socket.
+const STEP_ASIDE: Duration = Duration::from_micros(200);
+
+impl Locked<'_> {
+    /// If other threads wait for this socket, release it for a moment so
+    /// that their calls (a query, a send from another thread) go first,
+    /// then take it back. Call only between whole messages.
+    /// `ZS_ERR_BAD_HANDLE` if the socket was destroyed meanwhile.
+    pub fn step_aside(&mut self) -> ZsResult<()> {
+        if self.entry.waiters.load(Ordering::Acquire) == 0 {
+            return Ok(());
+        }
+        self.guard = None;
+        std::thread::sleep(STEP_ASIDE);
+        let guard = self.entry.lock_guard();
+        if guard.is_none() {
+            return Err(destroyed(self.entry.handle));
+        }
+        self.guard = Some(guard);
+        Ok(())
     }
 }
 
@@ -57,15 +94,32 @@ impl Entry {
         self.closing.load(Ordering::Acquire)
     }
 
-    /// Lock the socket; `ZS_ERR_BAD_HANDLE` if it was destroyed meanwhile.
-    pub fn lock(&self) -> ZsResult<Locked<'_>> {
+    /// Take the socket's mutex, counted as a waiter while it is busy.
+    fn lock_guard(&self) -> MutexGuard<'_, Option<SocketState>> {
         // A panic while the lock was held cannot leave SocketState half
         // updated in a way that matters more than refusing service would.
-        let guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        match self.state.try_lock() {
+            Ok(g) => g,
+            Err(TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(TryLockError::WouldBlock) => {
+                self.waiters.fetch_add(1, Ordering::AcqRel);
+                let g = self.state.lock().unwrap_or_else(|e| e.into_inner());
+                self.waiters.fetch_sub(1, Ordering::AcqRel);
+                g
+            }
+        }
+    }
+
+    /// Lock the socket; `ZS_ERR_BAD_HANDLE` if it was destroyed meanwhile.
+    pub fn lock(&self) -> ZsResult<Locked<'_>> {
+        let guard = self.lock_guard();
         if guard.is_none() {
             return Err(destroyed(self.handle));
         }
-        Ok(Locked(guard))
+        Ok(Locked {
+            entry: self,
+            guard: Some(guard),
+        })
     }
 
     /// "socket 7 (PUSH)", for messages.
@@ -183,7 +237,7 @@ pub fn lookup(h: zs_socket) -> ZsResult<Arc<Entry>> {
 /// Look `h` up, lock it and run `f` on it.
 pub fn with_socket<T>(
     h: zs_socket,
-    f: impl FnOnce(&Entry, &mut SocketState) -> ZsResult<T>,
+    f: impl FnOnce(&Entry, &mut Locked<'_>) -> ZsResult<T>,
 ) -> ZsResult<T> {
     let entry = lookup(h)?;
     let mut locked = entry.lock()?;
@@ -209,6 +263,7 @@ pub fn create<R>(
         handle,
         kind,
         closing: AtomicBool::new(false),
+        waiters: AtomicU32::new(0),
         state: Mutex::new(Some(state)),
     });
     write_table().map.insert(handle, entry);

@@ -133,14 +133,14 @@ impl Monitor {
 }
 
 use crate::blocking::{interrupted, Deadline, Wait};
-use crate::handles::Entry;
+use crate::handles::{Entry, Locked};
 use crate::socket::SocketState;
 use crate::types::zs_socket_type;
 
 /// Wait until `ready` holds of the socket's sessions (at once if it does).
 fn wait_until(
     entry: &Entry,
-    state: &mut SocketState,
+    state: &mut Locked<'_>,
     wait: Wait,
     what: &str,
     ready: impl Fn(&Monitor) -> bool,
@@ -167,6 +167,7 @@ fn wait_until(
         let Some(slice) = deadline.next_slice() else {
             return Err(deadline.timed_out(what));
         };
+        state.step_aside()?;
         match state.monitor.as_mut() {
             Some(m) => m.wait_event(i64::from(slice)),
             None => std::thread::sleep(std::time::Duration::from_millis(slice as u64)),
@@ -177,7 +178,7 @@ fn wait_until(
 /// Wait until the ZMTP handshake with `host_id`'s `port` has completed.
 pub fn wait_connected(
     entry: &Entry,
-    state: &mut SocketState,
+    state: &mut Locked<'_>,
     host_id: &str,
     port: u16,
     wait: Wait,
@@ -220,7 +221,7 @@ pub fn peer_count(state: &mut SocketState) -> u32 {
 }
 
 /// Wait until the socket has at least `n` live sessions.
-pub fn wait_peers(entry: &Entry, state: &mut SocketState, n: u32, wait: Wait) -> ZsResult<()> {
+pub fn wait_peers(entry: &Entry, state: &mut Locked<'_>, n: u32, wait: Wait) -> ZsResult<()> {
     let what = format!("{}: waiting for {n} peers", entry.describe());
     wait_until(entry, state, wait, &what, |m| m.total() >= n)
 }

@@ -5,8 +5,7 @@ use std::os::raw::c_void;
 
 use crate::blocking::{retry, Direction, Wait};
 use crate::error::ZsResult;
-use crate::handles::Entry;
-use crate::socket::SocketState;
+use crate::handles::{Entry, Locked};
 use crate::types::{zs_frame, zs_message};
 
 /// What a `zs_message`'s `owner` points to: the libzmq messages and the
@@ -58,12 +57,12 @@ impl Received {
 /// Receive one frame (`whole == false`) or every frame of the next message.
 pub fn recv(
     entry: &Entry,
-    state: &mut SocketState,
+    state: &mut Locked<'_>,
     wait: Wait,
     whole: bool,
 ) -> ZsResult<zs_message> {
     let mut first = zmq::Message::new();
-    retry(entry, state, Direction::Recv, wait, |sock, flags| {
+    retry(entry, state, Direction::Recv, wait, true, |sock, flags| {
         sock.recv(&mut first, flags)
     })?;
     let boxed = if whole && first.get_more() {
@@ -76,6 +75,7 @@ pub fn recv(
                 state,
                 Direction::Recv,
                 Wait::Forever,
+                false,
                 |sock, flags| sock.recv(&mut msg, flags),
             )?;
             let more = msg.get_more();

@@ -4,8 +4,7 @@
 use crate::blocking::{retry, Direction, Wait};
 use crate::error::zs_result::*;
 use crate::error::{ZsError, ZsResult};
-use crate::handles::Entry;
-use crate::socket::SocketState;
+use crate::handles::{Entry, Locked};
 
 /// Send the frames of one message (at least one) as one atomic message.
 ///
@@ -15,7 +14,7 @@ use crate::socket::SocketState;
 /// left half sent.
 pub fn send_frames(
     entry: &Entry,
-    state: &mut SocketState,
+    state: &mut Locked<'_>,
     frames: &[&[u8]],
     wait: Wait,
 ) -> ZsResult<()> {
@@ -25,7 +24,7 @@ pub fn send_frames(
 /// [`send_frames`] with an optional extra first frame.
 pub fn send_prefixed(
     entry: &Entry,
-    state: &mut SocketState,
+    state: &mut Locked<'_>,
     prefix: Option<&[u8]>,
     frames: &[&[u8]],
     wait: Wait,
@@ -48,9 +47,14 @@ pub fn send_prefixed(
     for (i, frame) in all().enumerate() {
         let more = if i < last { zmq::SNDMORE } else { 0 };
         let frame_wait = if i == 0 { wait } else { Wait::Forever };
-        retry(entry, state, Direction::Send, frame_wait, |sock, flags| {
-            sock.send(frame, flags | more)
-        })?;
+        retry(
+            entry,
+            state,
+            Direction::Send,
+            frame_wait,
+            i == 0,
+            |sock, flags| sock.send(frame, flags | more),
+        )?;
     }
     Ok(())
 }
