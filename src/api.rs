@@ -268,7 +268,9 @@ pub extern "C" fn zs_socket_new_connected(
 /// on this socket in another thread, even with ZS_TIMEOUT_FOREVER, is
 /// interrupted and returns ZS_ERR_BAD_HANDLE; the destroy returns within a
 /// fraction of a second. Unsent messages go on trying to leave in the
-/// background for up to the socket's linger (1000 ms by default).
+/// background for up to the socket's linger (1000 ms by default), and
+/// libzmq releases its ports in the background too: to bind a port again
+/// at once, zs_unbind_from_port (or zs_close) it before destroying.
 /// Destroying twice gives ZS_ERR_BAD_HANDLE.
 #[no_mangle]
 pub extern "C" fn zs_socket_destroy(s: zs_socket) -> i32 {

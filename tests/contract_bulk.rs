@@ -1,0 +1,231 @@
+//! SPEC section 13: zs_pump and zs_drain.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+use zmqsocket::*;
+
+fn seq_frame(stream: u64, seq: u64) -> Vec<u8> {
+    let mut f = stream.to_le_bytes().to_vec();
+    f.extend_from_slice(&seq.to_le_bytes());
+    f
+}
+
+#[test]
+fn two_pumps_into_one_drain_200k() {
+    let mut r: zs_socket = 0;
+    let port = zs_socket_new_bound(PULL, 0, HWM, 1000, &mut r);
+    assert!(port > 0);
+    let per_sender: i64 = 100_000;
+    let payload = [0x5Au8; 24];
+    let senders: Vec<_> = (0..2)
+        .map(|_| {
+            std::thread::spawn(move || {
+                let mut s: zs_socket = 0;
+                assert_eq!(
+                    zs_socket_new_connected(PUSH, c"localhost".as_ptr(), port, 1000, HWM, &mut s),
+                    OK
+                );
+                let frames = to_frames(&[&payload]);
+                let sent = zs_pump(s, frames.as_ptr(), 1, per_sender, SEQUENCED, WAIT_MS);
+                (s, sent, last_error())
+            })
+        })
+        .collect();
+    let mut stats = zs_drain_stats::default();
+    let rc = zs_drain(r, 2 * per_sender, SEQUENCED, WAIT_MS, &mut stats);
+    let mut handles = Vec::new();
+    for t in senders {
+        let (s, sent, err) = t.join().expect("pump thread");
+        assert_eq!(sent, per_sender, "pump: {err}");
+        handles.push(s);
+    }
+    assert_eq!(rc, OK, "{} {stats:?}", last_error());
+    let n = 2 * per_sender as u64;
+    assert_eq!(stats.messages, n);
+    assert_eq!(stats.frames, n);
+    assert_eq!(stats.bytes, n * payload.len() as u64);
+    assert_eq!(stats.senders, 2);
+    assert_eq!(stats.gaps, 0);
+    assert_eq!(stats.duplicates, 0);
+    assert_eq!(stats.out_of_order, 0);
+    assert!(stats.elapsed_ns > 0);
+    // Nothing more was sent.
+    let mut more = zs_drain_stats::default();
+    assert_eq!(zs_drain(r, -1, SEQUENCED, 100, &mut more), TIMED_OUT);
+    assert_eq!(more.messages, 0);
+    for s in handles {
+        destroy(s);
+    }
+    destroy(r);
+}
+
+#[test]
+fn sequence_frame_format() {
+    let (r, port) = bound(PULL);
+    let s = connected(PUSH, port);
+    let frames = to_frames(&[b"body", b""]);
+    assert_eq!(zs_pump(s, frames.as_ptr(), 2, 3, SEQUENCED, WAIT_MS), 3);
+    assert_eq!(zs_pump(s, frames.as_ptr(), 2, 2, SEQUENCED, WAIT_MS), 2);
+    // Unsequenced pumps do not use up sequence numbers.
+    assert_eq!(zs_pump(s, frames.as_ptr(), 2, 1, 0, WAIT_MS), 1);
+    assert_eq!(zs_pump(s, frames.as_ptr(), 2, 1, SEQUENCED, WAIT_MS), 1);
+    let mut stream = None;
+    for seq in 0..5u64 {
+        let m = recv_ok(r);
+        assert_eq!(m.len(), 3, "{m:?}");
+        assert_eq!(m[0].len(), 16);
+        let id = u64::from_le_bytes(m[0][..8].try_into().expect("8"));
+        assert_eq!(*stream.get_or_insert(id), id, "stream id changed");
+        assert_eq!(u64::from_le_bytes(m[0][8..].try_into().expect("8")), seq);
+        assert_eq!(&m[1..], &[b"body".to_vec(), Vec::new()]);
+    }
+    assert_eq!(recv_ok(r), vec![b"body".to_vec(), Vec::new()]);
+    let m = recv_ok(r);
+    assert_eq!(m[0], seq_frame(stream.expect("id"), 5));
+    // Another socket has another stream id.
+    let s2 = connected(PUSH, port);
+    assert_eq!(zs_pump(s2, frames.as_ptr(), 2, 1, SEQUENCED, WAIT_MS), 1);
+    let m = recv_ok(r);
+    assert_ne!(m[0][..8], stream.expect("id").to_le_bytes());
+    assert_eq!(m[0][8..], 0u64.to_le_bytes());
+    // repeat 0 sends nothing.
+    assert_eq!(zs_pump(s, frames.as_ptr(), 2, 0, SEQUENCED, WAIT_MS), 0);
+    assert_eq!(recv_multi(r, 100), Err(TIMED_OUT));
+    for x in [s, s2, r] {
+        destroy(x);
+    }
+}
+
+#[test]
+fn drain_counts_gaps_duplicates_and_late() {
+    let (r, port) = bound(PULL);
+    let s = connected(PUSH, port);
+    let stream = 0x1234_5678_9abc_def0u64;
+    for seq in [0u64, 1, 3, 2, 1] {
+        send_multi(s, &[&seq_frame(stream, seq), b"p"]);
+    }
+    let mut st = zs_drain_stats::default();
+    assert_eq!(zs_drain(r, 5, SEQUENCED, WAIT_MS, &mut st), OK);
+    assert_eq!(st.messages, 5);
+    assert_eq!(st.frames, 5);
+    assert_eq!(st.bytes, 5);
+    assert_eq!(st.senders, 1);
+    assert_eq!(st.gaps, 0, "{st:?}");
+    assert_eq!(st.out_of_order, 1, "{st:?}");
+    assert_eq!(st.duplicates, 1, "{st:?}");
+    // Progress is remembered across calls: 4 is missing.
+    send_multi(s, &[&seq_frame(stream, 5), b"p"]);
+    // A new stream starts at 0; one starting at 2 has a gap of 2.
+    send_multi(s, &[&seq_frame(stream + 1, 2), b"p"]);
+    assert_eq!(zs_drain(r, 2, SEQUENCED, WAIT_MS, &mut st), OK);
+    assert_eq!(st.messages, 2);
+    assert_eq!(st.senders, 2);
+    assert_eq!(st.gaps, 3, "{st:?}");
+    assert_eq!(st.duplicates, 0);
+    assert_eq!(st.out_of_order, 0);
+    destroy(s);
+    destroy(r);
+}
+
+#[test]
+fn drain_unsequenced_and_timeouts() {
+    let (r, port) = bound(PULL);
+    let s = connected(PUSH, port);
+    send_multi(s, &[b"ab", b"", b"cde"]);
+    send(s, b"f");
+    send(s, b"");
+    let mut st = zs_drain_stats::default();
+    // Fewer than expected: timed out, stats filled anyway.
+    let start = Instant::now();
+    let rc = zs_drain(r, 5, 0, 300, &mut st);
+    expect_err(rc.into(), TIMED_OUT, &["zs_drain"]);
+    assert!(start.elapsed() >= Duration::from_millis(295));
+    assert_eq!(st.messages, 3);
+    assert_eq!(st.frames, 5);
+    assert_eq!(st.bytes, 6);
+    assert_eq!(st.senders, 0);
+    // A sequenced drain of unsequenced messages counts them as plain.
+    send_multi(s, &[b"x", b"y"]);
+    send(s, &[1u8; 16]);
+    assert_eq!(zs_drain(r, 2, SEQUENCED, WAIT_MS, &mut st), OK);
+    assert_eq!(st.messages, 2);
+    assert_eq!(st.frames, 3);
+    assert_eq!(st.bytes, 18);
+    assert_eq!(st.senders, 0);
+    // expected -1: until idle, then TIMED_OUT with what came.
+    send(s, b"1");
+    send(s, b"2");
+    assert_eq!(zs_drain(r, -1, 0, 300, &mut st), TIMED_OUT);
+    assert_eq!(st.messages, 2);
+    // expected 0: at once.
+    assert_eq!(zs_drain(r, 0, 0, 300, &mut st), OK);
+    assert_eq!(st.messages, 0);
+    destroy(s);
+    destroy(r);
+}
+
+#[test]
+fn pump_with_no_peer_stops_at_hwm() {
+    let port = dead_port();
+    let s = socket(PUSH);
+    assert_eq!(
+        zs_connect_to_host(s, c"localhost".as_ptr(), port, 10, HWM),
+        OK
+    );
+    let frames = to_frames(&[b"m"]);
+    let start = Instant::now();
+    let sent = zs_pump(s, frames.as_ptr(), 1, 100, 0, 200);
+    let took = start.elapsed();
+    assert_eq!(sent, 10, "{}", last_error());
+    assert_eq!(zs_last_error_code(), TIMED_OUT);
+    assert!(last_error().contains("zs_pump"), "{}", last_error());
+    assert!(took >= Duration::from_millis(195), "{took:?}");
+    assert!(took < Duration::from_millis(3000), "{took:?}");
+    // Nothing can be sent now: a negative code.
+    let sent = zs_pump(s, frames.as_ptr(), 1, 5, 0, 0);
+    expect_err(sent, TIMED_OUT, &["zs_pump"]);
+    assert_eq!(zs_set_linger(s, 0), OK);
+    destroy(s);
+
+    // With no connection at all nothing is sent.
+    let lone = socket(PUSH);
+    expect_err(
+        zs_pump(lone, frames.as_ptr(), 1, 5, SEQUENCED, 50),
+        TIMED_OUT,
+        &["zs_pump"],
+    );
+    destroy(lone);
+}
+
+#[test]
+fn pump_success_leaves_last_error() {
+    let (r, port) = bound(PULL);
+    let s = connected(PUSH, port);
+    expect_err(zs_socket_type(0).into(), BAD_HANDLE, &[]);
+    let frames = to_frames(&[b"z"]);
+    assert_eq!(zs_pump(s, frames.as_ptr(), 1, 50, 0, WAIT_MS), 50);
+    assert_eq!(zs_last_error_code(), BAD_HANDLE);
+    let mut st = zs_drain_stats::default();
+    assert_eq!(zs_drain(r, 50, 0, WAIT_MS, &mut st), OK);
+    assert_eq!(st.messages, 50);
+    assert_eq!(zs_last_error_code(), BAD_HANDLE);
+    destroy(s);
+    destroy(r);
+}
+
+#[test]
+fn destroy_ends_a_drain() {
+    let (r, _) = bound(PULL);
+    let t = std::thread::spawn(move || {
+        let mut st = zs_drain_stats::default();
+        zs_drain(r, 10, 0, FOREVER, &mut st)
+    });
+    std::thread::sleep(Duration::from_millis(150));
+    let start = Instant::now();
+    destroy(r);
+    assert_eq!(t.join().expect("drain"), BAD_HANDLE);
+    assert!(start.elapsed() < Duration::from_millis(500));
+}
