@@ -264,3 +264,22 @@ pub fn guard_i64(func: &str, f: impl FnOnce() -> ZsResult<i64>) -> i64 {
         Err(e) => i64::from(e.code as i32),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The panic boundary: a panic becomes ZS_ERR_INTERNAL with the panic
+    /// text as the last error, and nothing escapes.
+    #[test]
+    fn a_panic_is_zs_err_internal() {
+        let rc = guard("zs_example", || panic!("boom {}", 42));
+        assert_eq!(rc, ZS_ERR_INTERNAL as i32);
+        assert_eq!(last_error_code(), ZS_ERR_INTERNAL as i32);
+        // SAFETY: last_error_ptr points to this thread's NUL-terminated text.
+        let text = unsafe { CStr::from_ptr(last_error_ptr()) }.to_str().unwrap();
+        assert!(text.starts_with("zs_example: internal error (panic): boom 42"), "{text}");
+        assert!(!guard_bool("zs_example", || panic!("again")));
+        assert_eq!(guard_i64("zs_example", || Ok(7)), 7);
+    }
+}
