@@ -277,8 +277,13 @@ mod tests {
         assert_eq!(rc, ZS_ERR_INTERNAL as i32);
         assert_eq!(last_error_code(), ZS_ERR_INTERNAL as i32);
         // SAFETY: last_error_ptr points to this thread's NUL-terminated text.
-        let text = unsafe { CStr::from_ptr(last_error_ptr()) }.to_str().unwrap();
-        assert!(text.starts_with("zs_example: internal error (panic): boom 42"), "{text}");
+        let text = unsafe { CStr::from_ptr(last_error_ptr()) }
+            .to_str()
+            .unwrap();
+        assert!(
+            text.starts_with("zs_example: internal error (panic): boom 42"),
+            "{text}"
+        );
         assert!(!guard_bool("zs_example", || panic!("again")));
         assert_eq!(guard_i64("zs_example", || Ok(7)), 7);
     }
