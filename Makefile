@@ -24,7 +24,7 @@ CXX_TESTS := $(wildcard c_tests/test_*.cpp)
 C_TEST_BINS := $(patsubst c_tests/%.c,$(BUILD)/c_tests/%,$(C_TESTS)) \
                $(patsubst c_tests/%.cpp,$(BUILD)/c_tests/%,$(CXX_TESTS))
 
-.PHONY: all lib demo bench install uninstall install-test exports-test test rust-test c-tests check-headers check-ffi-header python-tests php-tests lint clean
+.PHONY: all lib demo bench install uninstall install-test exports-test test rust-test c-tests check-headers check-ffi-header python-tests php-tests lint clean c-tests-memcheck
 
 all: demo
 
