@@ -299,7 +299,10 @@ pub extern "C" fn zs_set_linger(s: zs_socket, linger_ms: i32) -> i32 {
 /// default). It applies to binds and connects made after it is set: a peer
 /// that sends a larger message is disconnected by libzmq and the message
 /// is never delivered. The socket also refuses to send a message whose
-/// frames add up to more (ZS_ERR_MESSAGE_TOO_LARGE).
+/// frames add up to more (ZS_ERR_MESSAGE_TOO_LARGE). libzmq applies its
+/// limit to the ZMTP handshake too, so the limit it enforces on incoming
+/// messages is never below 512 bytes (a smaller one would stop every
+/// connection); the refusal to send uses the exact value.
 #[no_mangle]
 pub extern "C" fn zs_set_max_message_size(s: zs_socket, bytes: i64) -> i32 {
     guard("zs_set_max_message_size", || {

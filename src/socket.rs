@@ -16,6 +16,9 @@ use crate::types::zs_socket_type;
 pub(crate) const DEFAULT_LINGER_MS: i32 = 1000;
 /// What `ZS_HWM_DEFAULT` means, as in Storyplayer.
 pub(crate) const DEFAULT_HWM: i32 = 100;
+/// The smallest ZMQ_MAXMSGSIZE given to libzmq: room for a ZMTP READY
+/// command with a 255-byte routing id and the socket type.
+pub(crate) const MIN_LIBZMQ_MAXMSGSIZE: i64 = 512;
 /// How long an unbind waits, at most, for the port to be free again.
 const UNBIND_WAIT: Duration = Duration::from_secs(2);
 
@@ -255,8 +258,17 @@ impl SocketState {
                 "bytes {bytes} is out of range (-1 = no limit, >= 0 bytes)"
             )));
         }
+        // libzmq applies ZMQ_MAXMSGSIZE to the ZMTP handshake's own
+        // commands too: below a few dozen bytes no connection ever comes
+        // up. The limit given to libzmq is therefore at least
+        // MIN_LIBZMQ_MAXMSGSIZE; the sender-side refusal uses the exact value.
+        let for_libzmq = if bytes < 0 {
+            bytes
+        } else {
+            bytes.max(MIN_LIBZMQ_MAXMSGSIZE)
+        };
         self.sock
-            .set_maxmsgsize(bytes)
+            .set_maxmsgsize(for_libzmq)
             .map_err(zmq_err("max message size"))?;
         self.max_msg_size = bytes;
         Ok(())

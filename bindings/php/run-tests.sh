@@ -1,0 +1,68 @@
+#!/bin/sh
+# Run the PHP binding's test suite (PHPUnit, against php-zmq peers).
+# `make test` calls this; it works from any directory:
+#
+#   sh bindings/php/run-tests.sh [extra phpunit arguments]
+#
+# It needs php with the FFI extension, Debian's phpunit and the zmq
+# extension (php-zmq). If they are missing and this runs as root with
+# apt-get, it installs php-cli, phpunit and php-zmq; if it cannot, it prints
+# one line saying the suite was skipped and why, and exits 0. Otherwise it
+# exits with PHPUnit's status.
+#
+# The library under test is $ZMQSOCKET_LIB, else the checkout's
+# target/release/libzmqsocket.so.
+
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+PACKAGES="php-cli phpunit php-zmq"
+
+skip() {
+    echo "php: PHP binding suite skipped: $*"
+    exit 0
+}
+
+# Why the dependencies are not there ("" when they are).
+missing() {
+    if ! command -v php >/dev/null 2>&1; then
+        echo "php not found"
+    elif ! php -d ffi.enable=1 -r 'exit(extension_loaded("ffi") && class_exists("FFI") ? 0 : 1);' >/dev/null 2>&1; then
+        echo "php lacks the FFI extension"
+    elif ! php -r 'exit(extension_loaded("zmq") ? 0 : 1);' >/dev/null 2>&1; then
+        echo "php lacks the zmq extension (php-zmq)"
+    elif ! command -v phpunit >/dev/null 2>&1; then
+        echo "phpunit not found"
+    fi
+}
+
+why=$(missing)
+if [ -n "$why" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        log=$(mktemp "${TMPDIR:-/tmp}/zmqsocket-apt.XXXXXX")
+        echo "php: $why; installing $PACKAGES with apt-get (log: $log)"
+        export DEBIAN_FRONTEND=noninteractive
+        # shellcheck disable=SC2086 # PACKAGES is a word list
+        apt-get install -y -q $PACKAGES >"$log" 2>&1 ||
+            { apt-get update -q >>"$log" 2>&1 &&
+                apt-get install -y -q $PACKAGES >>"$log" 2>&1; } ||
+            skip "$why, and apt-get could not install $PACKAGES (see $log)"
+        why=$(missing)
+        [ -z "$why" ] || skip "$why after installing $PACKAGES (see $log)"
+        rm -f "$log"
+    else
+        skip "$why, and not root with apt-get to install $PACKAGES"
+    fi
+fi
+
+if [ -z "${ZMQSOCKET_LIB:-}" ] && [ ! -f "$REPO/target/release/libzmqsocket.so" ]; then
+    echo "php: $REPO/target/release/libzmqsocket.so is missing: build it with make lib (or set ZMQSOCKET_LIB)" >&2
+    exit 1
+fi
+
+# Debian's phpunit is a PHP script (#!/usr/bin/php): run it through php so
+# that FFI can be enabled whatever php.ini says.
+PHPUNIT=$(command -v phpunit)
+cd "$REPO" || exit 1
+exec php -d ffi.enable=1 "$PHPUNIT" -c "$HERE/phpunit.xml" "$@"

@@ -1,0 +1,598 @@
+<?php
+
+declare(strict_types=1);
+
+namespace ZmqSocket;
+
+/**
+ * A zmqsocket socket (Storyplayer's usingZmqSocket / fromZmqSocket /
+ * expectsZmqSocket, as methods).
+ *
+ * Timeouts are seconds (floats allowed), rounded up to whole ms; null = the
+ * library default (5 s unless Library::setDefaultTimeout changed it), -1 (or
+ * INF) = forever, 0 = try once. Every failure throws ZmqSocketException; a
+ * receive that times out throws it with ZS_ERR_TIMED_OUT. The NonBlocking
+ * receives return null when nothing is there; the NonBlocking sends return
+ * false only for ZS_ERR_WOULD_BLOCK. pump() returns the count it sent and
+ * drain() returns its stats with 'complete' => false when they time out.
+ * Payloads are binary-safe strings (NUL bytes and empty frames are fine).
+ */
+class Socket
+{
+    public const PAIR = 0;
+    public const PUB = 1;
+    public const SUB = 2;
+    public const REQ = 3;
+    public const REP = 4;
+    public const DEALER = 5;
+    public const ROUTER = 6;
+    public const PULL = 7;
+    public const PUSH = 8;
+    public const XPUB = 9;
+    public const XSUB = 10;
+
+    public const TYPE_NAMES = [
+        self::PAIR => 'PAIR',
+        self::PUB => 'PUB',
+        self::SUB => 'SUB',
+        self::REQ => 'REQ',
+        self::REP => 'REP',
+        self::DEALER => 'DEALER',
+        self::ROUTER => 'ROUTER',
+        self::PULL => 'PULL',
+        self::PUSH => 'PUSH',
+        self::XPUB => 'XPUB',
+        self::XSUB => 'XSUB',
+    ];
+
+    /** The counters of drain()'s result, in struct zs_drain_stats' order. */
+    public const DRAIN_FIELDS = [
+        'messages', 'frames', 'bytes', 'senders', 'gaps', 'duplicates', 'out_of_order', 'elapsed_ns',
+    ];
+
+    // "<host_id>:<port> <endpoint>" of a connectToHost line; an endpoint
+    // always has "://", which tells "connect <endpoint>" apart.
+    private const HOST_CONNECT = '~^(?!\S*://)(\S+):(\d+) (\S+://.*)$~s';
+
+    private int $handle = 0;
+    private bool $destroyed = true;
+
+    /** An unattached socket of $type ("PUSH", "xreq"... or Socket::PUSH). */
+    public function __construct(int|string $type)
+    {
+        $ffi = Library::ffi();
+        $out = $ffi->new('zs_socket');
+        Library::check($ffi->zs_socket_new(self::typeNumber($type), \FFI::addr($out)));
+        $this->handle = $out->cdata;
+        $this->destroyed = false;
+    }
+
+    /** @internal wrap a handle the library just made */
+    public static function wrap(int $handle): self
+    {
+        $self = (new \ReflectionClass(self::class))->newInstanceWithoutConstructor();
+        $self->handle = $handle;
+        $self->destroyed = false;
+        return $self;
+    }
+
+    /** @internal a type name or number => the number */
+    public static function typeNumber(int|string $type): int
+    {
+        if (is_string($type)) {
+            return Library::socketTypeFromName($type);
+        }
+        return Library::i32($type, 'socket type');
+    }
+
+    public function __destruct()
+    {
+        if (!$this->destroyed && $this->handle !== 0) {
+            $this->destroyed = true;
+            try {
+                // ZS_ERR_BAD_HANDLE (already gone, e.g. destroyAll) is ignored
+                Library::ffi()->zs_socket_destroy($this->handle);
+            } catch (\Throwable) {
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------
+    // Identity and life
+    // ---------------------------------------------------------------------
+
+    /** The library's handle (kept after destroy, then invalid). */
+    public function getHandle(): int
+    {
+        return $this->handle;
+    }
+
+    /** The type number (compare with Socket::PUSH etc.). */
+    public function getType(): int
+    {
+        return Library::check(Library::ffi()->zs_socket_type($this->handle));
+    }
+
+    /** The type's name, e.g. "PUSH". */
+    public function getTypeName(): string
+    {
+        $type = $this->getType();
+        return self::TYPE_NAMES[$type] ?? (string) $type;
+    }
+
+    /** True once destroy() was called on this object. */
+    public function isDestroyed(): bool
+    {
+        return $this->destroyed;
+    }
+
+    /**
+     * Destroy the socket (queued messages go on trying to leave for up to
+     * its linger). Returns true if this call destroyed it, false if it was
+     * already gone (destroyed before, or by Library::destroyAll()).
+     */
+    public function destroy(): bool
+    {
+        if ($this->destroyed) {
+            return false;
+        }
+        $this->destroyed = true;
+        $rc = Library::ffi()->zs_socket_destroy($this->handle);
+        if ($rc === ZmqSocketException::ZS_ERR_BAD_HANDLE) {
+            return false;
+        }
+        Library::check($rc);
+        return true;
+    }
+
+    // ---------------------------------------------------------------------
+    // Options
+    // ---------------------------------------------------------------------
+
+    /** How long (seconds; -1 = forever, 0 = drop) queued messages may go on leaving after destroy. */
+    public function setLinger(float $seconds): void
+    {
+        Library::check(Library::ffi()->zs_set_linger($this->handle, Library::durationMs($seconds, 'linger')));
+    }
+
+    /** Maximum message size in bytes (null or -1 = no limit), for later binds and connects. */
+    public function setMaxMessageSize(?int $bytes): void
+    {
+        Library::check(Library::ffi()->zs_set_max_message_size($this->handle, $bytes ?? -1));
+    }
+
+    /** The routing id (1..255 bytes, not starting with a zero byte), before the first bind or connect. */
+    public function setRoutingId(string $routingId): void
+    {
+        $buf = Library::buffer($routingId);
+        Library::check(Library::ffi()->zs_set_routing_id($this->handle, $buf, strlen($routingId)));
+    }
+
+    /** SUB / XSUB: receive messages starting with $prefix ("" = all). */
+    public function subscribe(string $prefix = ''): void
+    {
+        $buf = Library::buffer($prefix);
+        Library::check(Library::ffi()->zs_subscribe($this->handle, $buf, strlen($prefix)));
+    }
+
+    /** Cancel one earlier subscribe($prefix). */
+    public function unsubscribe(string $prefix = ''): void
+    {
+        $buf = Library::buffer($prefix);
+        Library::check(Library::ffi()->zs_unsubscribe($this->handle, $buf, strlen($prefix)));
+    }
+
+    // ---------------------------------------------------------------------
+    // Attaching
+    // ---------------------------------------------------------------------
+
+    /** Bind tcp://<bind interface>:$port (0 = ephemeral); returns the bound port. */
+    public function bindToPort(int $port, int $sendHwm = 100, int $recvHwm = 100): int
+    {
+        return Library::check(Library::ffi()->zs_bind_to_port(
+            $this->handle,
+            Library::i32($port, 'port'),
+            Library::i32($sendHwm, 'send HWM'),
+            Library::i32($recvHwm, 'receive HWM')
+        ));
+    }
+
+    /** Unbind; the port is free again when this returns. ZS_ERR_NOT_BOUND if not bound there. */
+    public function unbindFromPort(int $port): void
+    {
+        Library::check(Library::ffi()->zs_unbind_from_port($this->handle, Library::i32($port, 'port')));
+    }
+
+    /** Unbind from every port and bound endpoint (nothing bound: fine). */
+    public function unbindFromAllPorts(): void
+    {
+        Library::check(Library::ffi()->zs_unbind_from_all_ports($this->handle));
+    }
+
+    /** Connect to $hostId's $port (lazily, as ZeroMQ does). */
+    public function connectToHost(string $hostId, int $port, int $sendHwm = 100, int $recvHwm = 100): void
+    {
+        Library::check(Library::ffi()->zs_connect_to_host(
+            $this->handle,
+            Library::cstr($hostId, 'host id'),
+            Library::i32($port, 'port'),
+            Library::i32($sendHwm, 'send HWM'),
+            Library::i32($recvHwm, 'receive HWM')
+        ));
+    }
+
+    /** Disconnect from $hostId's $port. ZS_ERR_NOT_CONNECTED if not connected there. */
+    public function disconnectFromHost(string $hostId, int $port): void
+    {
+        Library::check(Library::ffi()->zs_disconnect_from_host(
+            $this->handle,
+            Library::cstr($hostId, 'host id'),
+            Library::i32($port, 'port')
+        ));
+    }
+
+    /** Disconnect from every host and endpoint. */
+    public function disconnectFromAllHosts(): void
+    {
+        Library::check(Library::ffi()->zs_disconnect_from_all_hosts($this->handle));
+    }
+
+    /**
+     * Bind any libzmq endpoint ("tcp://127.0.0.1:0", "ipc:///tmp/x",
+     * "inproc://name"); returns the TCP port (the ephemeral one for port 0),
+     * or 0 for other transports.
+     */
+    public function bindEndpoint(string $endpoint, int $sendHwm = 100, int $recvHwm = 100): int
+    {
+        return Library::check(Library::ffi()->zs_bind_endpoint(
+            $this->handle,
+            Library::cstr($endpoint, 'endpoint'),
+            Library::i32($sendHwm, 'send HWM'),
+            Library::i32($recvHwm, 'receive HWM')
+        ));
+    }
+
+    /** Unbind an endpoint, as bound or as libzmq resolved it (as getEndpoints() lists it). */
+    public function unbindEndpoint(string $endpoint): void
+    {
+        Library::check(Library::ffi()->zs_unbind_endpoint($this->handle, Library::cstr($endpoint, 'endpoint')));
+    }
+
+    /** Connect any libzmq endpoint (lazily). */
+    public function connectEndpoint(string $endpoint, int $sendHwm = 100, int $recvHwm = 100): void
+    {
+        Library::check(Library::ffi()->zs_connect_endpoint(
+            $this->handle,
+            Library::cstr($endpoint, 'endpoint'),
+            Library::i32($sendHwm, 'send HWM'),
+            Library::i32($recvHwm, 'receive HWM')
+        ));
+    }
+
+    /** Disconnect an endpoint (from connectEndpoint, or connectToHost's as getEndpoints() lists it). */
+    public function disconnectEndpoint(string $endpoint): void
+    {
+        Library::check(Library::ffi()->zs_disconnect_endpoint($this->handle, Library::cstr($endpoint, 'endpoint')));
+    }
+
+    /** Unbind from all ports and disconnect from all hosts; the socket stays usable. */
+    public function close(): void
+    {
+        Library::check(Library::ffi()->zs_close($this->handle));
+    }
+
+    // ---------------------------------------------------------------------
+    // Connection state and polling
+    // ---------------------------------------------------------------------
+
+    /** Wait until the handshake with $hostId's $port has completed (ZS_ERR_TIMED_OUT otherwise). */
+    public function waitConnected(string $hostId, int $port, ?float $timeout = null): void
+    {
+        Library::check(Library::ffi()->zs_wait_connected(
+            $this->handle,
+            Library::cstr($hostId, 'host id'),
+            Library::i32($port, 'port'),
+            Library::timeoutMs($timeout)
+        ));
+    }
+
+    /** The number of live ZMTP sessions over all this socket's endpoints. */
+    public function getPeerCount(): int
+    {
+        return Library::check(Library::ffi()->zs_peer_count($this->handle));
+    }
+
+    /** Wait until getPeerCount() >= $n (ZS_ERR_TIMED_OUT otherwise). */
+    public function waitPeers(int $n, ?float $timeout = null): void
+    {
+        Library::check(Library::ffi()->zs_wait_peers(
+            $this->handle,
+            Library::i32($n, 'n'),
+            Library::timeoutMs($timeout)
+        ));
+    }
+
+    /**
+     * Wait until at least one of $sockets has a message to receive, or
+     * $timeout passes. Returns an array of bools with $sockets' keys (true:
+     * readable; all false when the timeout passed). Nothing is received.
+     *
+     * @param array<Socket> $sockets
+     * @return array<bool>
+     */
+    public static function poll(array $sockets, ?float $timeout = null): array
+    {
+        $n = count($sockets);
+        if ($n === 0) {
+            throw ZmqSocketException::invalidArgument('poll: no sockets');
+        }
+        $ffi = Library::ffi();
+        $handles = $ffi->new("zs_socket[$n]");
+        $readable = $ffi->new("bool[$n]");
+        $i = 0;
+        foreach ($sockets as $socket) {
+            if (!$socket instanceof self) {
+                throw new \TypeError('poll takes Socket objects, not ' . get_debug_type($socket));
+            }
+            $handles[$i++] = $socket->handle;
+        }
+        Library::check($ffi->zs_poll($handles, $n, Library::timeoutMs($timeout), $readable));
+        $out = [];
+        $i = 0;
+        foreach (array_keys($sockets) as $key) {
+            $out[$key] = (bool) $readable[$i++];
+        }
+        return $out;
+    }
+
+    // ---------------------------------------------------------------------
+    // Sending
+    // ---------------------------------------------------------------------
+
+    /** Send a single-part message; ZS_ERR_TIMED_OUT if it cannot be queued in time. */
+    public function send(string $message, ?float $timeout = null): void
+    {
+        $buf = Library::buffer($message);
+        Library::check(Library::ffi()->zs_send($this->handle, $buf, strlen($message), Library::timeoutMs($timeout)));
+    }
+
+    /** Send a multi-part message (a non-empty list of strings; empty frames allowed), atomically. */
+    public function sendMulti(array $message, ?float $timeout = null): void
+    {
+        [$frames, $count, $keep] = Library::frames($message);
+        Library::check(Library::ffi()->zs_send_multi($this->handle, $frames, $count, Library::timeoutMs($timeout)));
+        unset($keep);
+    }
+
+    /** Queue a message if there is room now: true if queued, false for ZS_ERR_WOULD_BLOCK; other failures throw. */
+    public function sendNonBlocking(string $message): bool
+    {
+        $buf = Library::buffer($message);
+        $ok = Library::ffi()->zs_send_nonblocking($this->handle, $buf, strlen($message));
+        return Library::checkBool($ok, [ZmqSocketException::ZS_ERR_WOULD_BLOCK]);
+    }
+
+    /** As sendNonBlocking, for a multi-part message. */
+    public function sendMultiNonBlocking(array $message): bool
+    {
+        [$frames, $count, $keep] = Library::frames($message);
+        $ok = Library::ffi()->zs_send_multi_nonblocking($this->handle, $frames, $count);
+        unset($keep);
+        return Library::checkBool($ok, [ZmqSocketException::ZS_ERR_WOULD_BLOCK]);
+    }
+
+    /** Storyplayer's expectsZmqSocket()->canSendNonBlocking(): sendNonBlocking's answer. */
+    public function canSendNonBlocking(string $message): bool
+    {
+        return $this->sendNonBlocking($message);
+    }
+
+    /** Storyplayer's expectsZmqSocket()->canSendMultiNonBlocking(). */
+    public function canSendMultiNonBlocking(array $message): bool
+    {
+        return $this->sendMultiNonBlocking($message);
+    }
+
+    // ---------------------------------------------------------------------
+    // Receiving
+    // ---------------------------------------------------------------------
+
+    /** Receive one frame (the next call gets the next frame of a multi-part message). */
+    public function recv(?float $timeout = null): string
+    {
+        $ffi = Library::ffi();
+        $msg = $ffi->new('struct zs_message');
+        $rc = $ffi->zs_recv($this->handle, Library::timeoutMs($timeout), \FFI::addr($msg));
+        return Library::take($rc, $msg)[0];
+    }
+
+    /** Receive every frame of the next message. */
+    public function recvMulti(?float $timeout = null): array
+    {
+        $ffi = Library::ffi();
+        $msg = $ffi->new('struct zs_message');
+        $rc = $ffi->zs_recv_multi($this->handle, Library::timeoutMs($timeout), \FFI::addr($msg));
+        return Library::take($rc, $msg);
+    }
+
+    /** One frame if there is one now, else null. */
+    public function recvNonBlocking(): ?string
+    {
+        $ffi = Library::ffi();
+        $msg = $ffi->new('struct zs_message');
+        $rc = $ffi->zs_recv_nonblocking($this->handle, \FFI::addr($msg));
+        $out = Library::take($rc, $msg, [ZmqSocketException::ZS_ERR_WOULD_BLOCK]);
+        return $out === null ? null : $out[0];
+    }
+
+    /** The next whole message if there is one now, else null. */
+    public function recvMultiNonBlocking(): ?array
+    {
+        $ffi = Library::ffi();
+        $msg = $ffi->new('struct zs_message');
+        $rc = $ffi->zs_recv_multi_nonblocking($this->handle, \FFI::addr($msg));
+        return Library::take($rc, $msg, [ZmqSocketException::ZS_ERR_WOULD_BLOCK]);
+    }
+
+    // ---------------------------------------------------------------------
+    // Bulk traffic
+    // ---------------------------------------------------------------------
+
+    /**
+     * Send $message (a string, or a non-empty list of frames) $repeat times
+     * in the library's native loop; returns how many were sent. $timeout
+     * applies to each message: one that cannot be queued in time ends the
+     * pump early and the count so far is returned. Throws only when the
+     * library returns a negative code (nothing sent at all, bad argument).
+     * $sequenced puts a 16-byte frame first: stream id, then sequence number
+     * (little-endian u64s: unpack('P2', $frame)).
+     */
+    public function pump(string|array $message, int $repeat, bool $sequenced = false, ?float $timeout = null): int
+    {
+        [$frames, $count, $keep] = Library::frames(is_string($message) ? [$message] : $message);
+        $rc = Library::ffi()->zs_pump(
+            $this->handle,
+            $frames,
+            $count,
+            $repeat,
+            $sequenced ? Library::SEQUENCED : 0,
+            Library::timeoutMs($timeout)
+        );
+        unset($keep);
+        return Library::check($rc);
+    }
+
+    /**
+     * Receive and count messages in the library's native loop until
+     * $expected have arrived (null: no limit) or none arrives for $timeout
+     * seconds (an idle timeout). Returns the DRAIN_FIELDS counters plus
+     * 'complete' (false when it timed out: that does not throw).
+     *
+     * @return array{messages:int,frames:int,bytes:int,senders:int,gaps:int,duplicates:int,out_of_order:int,elapsed_ns:int,complete:bool}
+     */
+    public function drain(?int $expected = null, bool $sequenced = false, ?float $timeout = null): array
+    {
+        $ffi = Library::ffi();
+        $stats = $ffi->new('struct zs_drain_stats');
+        $rc = $ffi->zs_drain(
+            $this->handle,
+            $expected ?? -1,
+            $sequenced ? Library::SEQUENCED : 0,
+            Library::timeoutMs($timeout),
+            \FFI::addr($stats)
+        );
+        if ($rc !== ZmqSocketException::ZS_OK && $rc !== ZmqSocketException::ZS_ERR_TIMED_OUT) {
+            throw ZmqSocketException::fromLastError($rc);
+        }
+        $out = [];
+        foreach (self::DRAIN_FIELDS as $field) {
+            $out[$field] = $stats->$field;
+        }
+        $out['complete'] = $rc === ZmqSocketException::ZS_OK;
+        return $out;
+    }
+
+    // ---------------------------------------------------------------------
+    // Asking
+    // ---------------------------------------------------------------------
+
+    // The bool queries answer false for a bad handle too: ask first, so that
+    // a destroyed socket throws instead.
+    private function alive(): void
+    {
+        Library::check(Library::ffi()->zs_socket_type($this->handle));
+    }
+
+    /** True if bound to $port and not unbound since. */
+    public function isBoundToPort(int $port): bool
+    {
+        $this->alive();
+        return (bool) Library::ffi()->zs_is_bound_to_port($this->handle, Library::i32($port, 'port'));
+    }
+
+    /** True if asked to connect to $hostId's $port and not disconnected since. */
+    public function isConnectedToHost(string $hostId, int $port): bool
+    {
+        $this->alive();
+        return (bool) Library::ffi()->zs_is_connected_to_host(
+            $this->handle,
+            Library::cstr($hostId, 'host id'),
+            Library::i32($port, 'port')
+        );
+    }
+
+    /** @return array<int> the ports this socket is bound to, ascending */
+    public function getBoundPorts(): array
+    {
+        $ffi = Library::ffi();
+        $cap = 0;
+        while (true) {
+            $arr = $cap > 0 ? $ffi->new("int32_t[$cap]") : null;
+            $n = Library::check($ffi->zs_bound_ports($this->handle, $arr, $cap));
+            if ($n <= $cap) {
+                $out = [];
+                for ($i = 0; $i < $n; $i++) {
+                    $out[] = $arr[$i];
+                }
+                return $out;
+            }
+            $cap = $n;
+        }
+    }
+
+    /**
+     * zs_endpoints' lines as [kind, host id or null, port or null, endpoint]:
+     * "bind <endpoint>", "connect <host_id>:<port> <endpoint>", "connect <endpoint>".
+     */
+    private function attachments(): array
+    {
+        $ffi = Library::ffi();
+        $handle = $this->handle;
+        $text = Library::readString(static fn (?\FFI\CData $buf, int $cap): int =>
+            $ffi->zs_endpoints($handle, $buf, $cap));
+        $out = [];
+        foreach (explode("\n", $text) as $line) {
+            if ($line === '') {
+                continue;
+            }
+            $parts = explode(' ', $line, 2);
+            $kind = $parts[0];
+            $rest = $parts[1] ?? '';
+            if ($kind === 'connect' && preg_match(self::HOST_CONNECT, $rest, $m)) {
+                $out[] = [$kind, $m[1], (int) $m[2], $m[3]];
+            } else {
+                $out[] = [$kind, null, null, $rest];
+            }
+        }
+        return $out;
+    }
+
+    /**
+     * ['bind' => [endpoint...], 'connect' => [endpoint...]], as php-zmq's
+     * getEndpoints(): the endpoints libzmq resolved (binds) or connected to,
+     * each in the order they were made.
+     */
+    public function getEndpoints(): array
+    {
+        $out = ['bind' => [], 'connect' => []];
+        foreach ($this->attachments() as [$kind, , , $endpoint]) {
+            $out[$kind][] = $endpoint;
+        }
+        return $out;
+    }
+
+    /**
+     * Each connect, in order, as ['host' => host id or null, 'port' => int
+     * or null, 'endpoint' => string] (host and port are null for connectEndpoint).
+     */
+    public function getConnections(): array
+    {
+        $out = [];
+        foreach ($this->attachments() as [$kind, $host, $port, $endpoint]) {
+            if ($kind === 'connect') {
+                $out[] = ['host' => $host, 'port' => $port, 'endpoint' => $endpoint];
+            }
+        }
+        return $out;
+    }
+}
