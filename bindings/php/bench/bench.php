@@ -1,0 +1,531 @@
+<?php
+
+/*
+ * The PHP benchmark of zmqsocket (`make bench` runs it through run.sh), in
+ * the manner of libzmq's perf tools (local_thr / remote_thr): a sender
+ * process and a receiver process, PUSH -> PULL over tcp://127.0.0.1 (the
+ * receiver binds port 0 and reads the port back), N messages of B bytes
+ * (1,000,000 of 100 by default). The receiver counts from the first message
+ * received to the last: (N - 1) / elapsed, as benches/perf.rs counts raw
+ * libzmq.
+ *
+ * Rows:
+ *   (a) php-zmq: ZMQSocket::send / ZMQSocket::recv loops on both sides;
+ *   (b) zmqsocket: Socket::send / Socket::recv loops through the binding;
+ *   (c) zmqsocket: Socket::pump on the sender, Socket::drain on the receiver
+ *       (drain's elapsed_ns is first-to-last already).
+ * Every socket has both HWMs at 1000 (libzmq's and php-zmq's default;
+ * zmqsocket's own default is 100, so the zmqsocket rows set 1000). Each row
+ * is the median of --runs runs, the rows alternating (a b c a b c ...).
+ *
+ *   php -d ffi.enable=1 bench.php [--quick] [--runs=R] [--messages=N]
+ *                                 [--size=B] [--rows=abc] [--micro]
+ *
+ * --quick: 3 runs of 200,000 messages. --micro: also the per-call costs in
+ * one process (where the per-message time goes), see micro().
+ * ZS_BENCH_RAW_MSGS: raw libzmq msg/s for the same message size, measured
+ * by the Rust bench in the same `make bench` run; when set, the table also
+ * gives ratios against it.
+ *
+ * Exit status: 0 when every run completed and delivered every message
+ * (whether the speed goals are met or not: goals are reported, not
+ * enforced), 1 otherwise.
+ */
+
+declare(strict_types=1);
+
+spl_autoload_register(static function (string $class): void {
+    $prefix = 'ZmqSocket\\';
+    if (strncmp($class, $prefix, strlen($prefix)) === 0) {
+        $file = __DIR__ . '/../src/' . str_replace('\\', '/', substr($class, strlen($prefix))) . '.php';
+        if (is_file($file)) {
+            require $file;
+        }
+    }
+});
+
+use ZmqSocket\Library;
+use ZmqSocket\Socket;
+
+const HWM = 1000;
+const ROWS = [
+    'a' => 'php-zmq send/recv loop',
+    'b' => 'zmqsocket Socket::send/recv',
+    'c' => 'zmqsocket pump/drain',
+];
+// Goals (issue 4, item 5): row => [minimum ratio vs (a), minimum ratio vs raw libzmq or null].
+const GOALS = [
+    'a' => [null, null],
+    'b' => [0.7, null],
+    'c' => [1.3, 0.9],
+];
+
+function fail(string $why): never
+{
+    fwrite(STDERR, "bench.php: $why\n");
+    exit(1);
+}
+
+/** --name=value and --flag arguments. */
+function options(array $argv): array
+{
+    $opts = [];
+    foreach (array_slice($argv, 1) as $arg) {
+        if (!preg_match('~^--([a-z-]+)(?:=(.*))?$~s', $arg, $m)) {
+            fail("unknown argument $arg (see the comment at the top of " . __FILE__ . ')');
+        }
+        $opts[$m[1]] = $m[2] ?? true;
+    }
+    return $opts;
+}
+
+function intOption(array $opts, string $name, int $default, int $min): int
+{
+    if (!isset($opts[$name])) {
+        return $default;
+    }
+    $v = $opts[$name];
+    if (!is_string($v) || !preg_match('~^\d+$~', $v) || (int) $v < $min) {
+        fail("--$name needs an integer >= $min");
+    }
+    return (int) $v;
+}
+
+// ---------------------------------------------------------------------------
+// The two roles, each in its own process
+// ---------------------------------------------------------------------------
+
+/** Bind, say "port P", receive N messages, say "result <received> <bytes> <elapsed_ns>". */
+function receiver(string $row, int $n, int $size): void
+{
+    $say = static function (string $line): void {
+        fwrite(STDOUT, $line . "\n");
+        fflush(STDOUT);
+    };
+    if ($row === 'a') {
+        $ctx = new ZMQContext(1, false);
+        $pull = new ZMQSocket($ctx, ZMQ::SOCKET_PULL);
+        $pull->setSockOpt(ZMQ::SOCKOPT_RCVHWM, HWM);
+        $pull->setSockOpt(ZMQ::SOCKOPT_SNDHWM, HWM);
+        $pull->bind('tcp://127.0.0.1:*');
+        $endpoint = $pull->getSockOpt(ZMQ::SOCKOPT_LAST_ENDPOINT);
+        $say('port ' . substr($endpoint, strrpos($endpoint, ':') + 1));
+        $bytes = strlen($pull->recv());
+        $t0 = hrtime(true);
+        for ($i = 1; $i < $n; $i++) {
+            $bytes += strlen($pull->recv());
+        }
+        $elapsed = hrtime(true) - $t0;
+        $say("result $n $bytes $elapsed");
+        return;
+    }
+    $pull = new Socket(Socket::PULL);
+    $port = $pull->bindEndpoint('tcp://127.0.0.1:0', HWM, HWM);
+    $say("port $port");
+    if ($row === 'b') {
+        $bytes = strlen($pull->recv());
+        $t0 = hrtime(true);
+        for ($i = 1; $i < $n; $i++) {
+            $bytes += strlen($pull->recv());
+        }
+        $elapsed = hrtime(true) - $t0;
+        $say("result $n $bytes $elapsed");
+    } else {
+        // An idle timeout: the sender starts after the bind, within seconds.
+        $stats = $pull->drain($n, false, 30.0);
+        $say("result {$stats['messages']} {$stats['bytes']} {$stats['elapsed_ns']}");
+    }
+    $pull->destroy();
+}
+
+/** Connect to the port, send N messages, let them all leave, exit. */
+function sender(string $row, int $n, int $size, int $port): void
+{
+    $payload = str_repeat('x', $size);
+    $endpoint = "tcp://127.0.0.1:$port";
+    if ($row === 'a') {
+        $ctx = new ZMQContext(1, false);
+        $push = new ZMQSocket($ctx, ZMQ::SOCKET_PUSH);
+        $push->setSockOpt(ZMQ::SOCKOPT_SNDHWM, HWM);
+        $push->setSockOpt(ZMQ::SOCKOPT_RCVHWM, HWM);
+        $push->setSockOpt(ZMQ::SOCKOPT_LINGER, -1);
+        $push->connect($endpoint);
+        for ($i = 0; $i < $n; $i++) {
+            $push->send($payload);
+        }
+        // The context's termination at exit waits until everything has left.
+        return;
+    }
+    $push = new Socket(Socket::PUSH);
+    $push->connectEndpoint($endpoint, HWM, HWM);
+    if ($row === 'b') {
+        for ($i = 0; $i < $n; $i++) {
+            $push->send($payload);
+        }
+    } else {
+        $sent = $push->pump($payload, $n);
+        if ($sent !== $n) {
+            fail("pump sent $sent of $n messages: " . Library::lastError());
+        }
+    }
+    // Library::destroyAll() at exit waits for the queue to empty.
+    $push->setLinger(-1);
+}
+
+// ---------------------------------------------------------------------------
+// The driver
+// ---------------------------------------------------------------------------
+
+/** @return resource a php process running this file with $args; stdout piped */
+function spawn(array $args, &$stdout)
+{
+    $cmd = array_merge([PHP_BINARY, '-d', 'ffi.enable=1', __FILE__], $args);
+    $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => STDERR], $pipes);
+    if (!is_resource($proc)) {
+        fail('cannot start ' . implode(' ', $cmd));
+    }
+    $stdout = $pipes[1];
+    return $proc;
+}
+
+/** The next line from $pipe, or null at EOF or when $deadline (hrtime ns) passes. */
+function nextLine($pipe, int $deadline): ?string
+{
+    $line = '';
+    while (true) {
+        $left = $deadline - hrtime(true);
+        if ($left <= 0) {
+            return null;
+        }
+        $r = [$pipe];
+        $w = $e = null;
+        $ready = stream_select($r, $w, $e, intdiv($left, 1_000_000_000), intdiv($left % 1_000_000_000, 1000));
+        if ($ready === false) {
+            return null;
+        }
+        if ($ready === 0) {
+            continue;
+        }
+        $c = fgets($pipe);
+        if ($c === false) {
+            return null;
+        }
+        $line .= $c;
+        if (str_ends_with($line, "\n")) {
+            return rtrim($line, "\n");
+        }
+    }
+}
+
+/** One run of one row: the receiver's msg/s, or fail(). */
+function runOnce(string $row, int $n, int $size): float
+{
+    // A watchdog against hangs, far above any plausible run time.
+    $deadline = hrtime(true) + (60 + intdiv($n, 20_000)) * 1_000_000_000;
+    $common = ["--row=$row", "--messages=$n", "--size=$size"];
+    $recv = spawn(array_merge(['--role=recv'], $common), $recvOut);
+    $line = nextLine($recvOut, $deadline);
+    if ($line === null || !preg_match('~^port (\d+)$~', $line, $m) || (int) $m[1] <= 0) {
+        proc_terminate($recv, 9);
+        fail("row $row: the receiver did not say its port (said " . var_export($line, true) . ')');
+    }
+    $send = spawn(array_merge(['--role=send', "--port={$m[1]}"], $common), $sendOut);
+    $line = nextLine($recvOut, $deadline);
+    $ok = $line !== null && preg_match('~^result (\d+) (\d+) (\d+)$~', $line, $r);
+    if (!$ok) {
+        proc_terminate($send, 9);
+        proc_terminate($recv, 9);
+        fail("row $row: no result from the receiver within the watchdog (said " . var_export($line, true) . ')');
+    }
+    // The sender exits once its queue is empty; its stdout closes then.
+    $eof = nextLine($sendOut, $deadline);
+    if ($eof !== null) {
+        fail("row $row: the sender said " . var_export($eof, true));
+    }
+    if (hrtime(true) >= $deadline) {
+        proc_terminate($send, 9);
+        proc_terminate($recv, 9);
+        fail("row $row: the sender did not exit within the watchdog");
+    }
+    fclose($sendOut);
+    fclose($recvOut);
+    $sendRc = proc_close($send);
+    $recvRc = proc_close($recv);
+    if ($sendRc !== 0 || $recvRc !== 0) {
+        fail("row $row: sender exited with $sendRc, receiver with $recvRc");
+    }
+    [$received, $bytes, $ns] = [(int) $r[1], (int) $r[2], (int) $r[3]];
+    if ($received !== $n || $bytes !== $n * $size) {
+        fail("row $row: received $received messages and $bytes bytes, expected $n and " . ($n * $size));
+    }
+    if ($ns <= 0) {
+        fail("row $row: elapsed time $ns ns");
+    }
+    return ($n - 1) / ($ns / 1e9);
+}
+
+function median(array $v): float
+{
+    sort($v);
+    return $v[intdiv(count($v), 2)];
+}
+
+function goal(?float $ratio, ?float $min): string
+{
+    if ($ratio === null || $min === null) {
+        return '';
+    }
+    return sprintf('>= %.1fx %s', $min, $ratio >= $min ? 'met' : 'NOT MET');
+}
+
+function main(array $opts): int
+{
+    $quick = isset($opts['quick']);
+    $runs = intOption($opts, 'runs', $quick ? 3 : 5, 1);
+    $n = intOption($opts, 'messages', $quick ? 200_000 : 1_000_000, 2);
+    $size = intOption($opts, 'size', 100, 1);
+    $rows = str_split((string) ($opts['rows'] ?? 'abc'));
+    foreach ($rows as $row) {
+        if (!isset(ROWS[$row])) {
+            fail("--rows takes letters among abc, not $row");
+        }
+    }
+    $raw = null;
+    $rawEnv = getenv('ZS_BENCH_RAW_MSGS');
+    if (is_string($rawEnv) && $rawEnv !== '') {
+        if (is_numeric($rawEnv) && (float) $rawEnv > 0) {
+            $raw = (float) $rawEnv;
+        } else {
+            echo "ZS_BENCH_RAW_MSGS=$rawEnv is not a positive number: no ratios against raw libzmq\n";
+        }
+    }
+
+    echo 'zmqsocket PHP benchmark: ', Library::version(), ', PHP ', PHP_VERSION, ', php-zmq ',
+        phpversion('zmq'), ' (libzmq ', ZMQ::LIBZMQ_VERSION, ")\n";
+    printf(
+        "PUSH -> PULL over tcp://127.0.0.1, sender and receiver in separate processes, %s messages of %d bytes,\n"
+        . "HWM %d on both sides (libzmq's and php-zmq's default); msg/s counted by the receiver from the first\n"
+        . "message to the last; median of %d runs per row, rows alternating%s\n\n",
+        number_format($n),
+        $size,
+        HWM,
+        $runs,
+        $raw === null ? '' : sprintf('; raw libzmq (ZS_BENCH_RAW_MSGS): %s msg/s', number_format($raw))
+    );
+
+    $results = array_fill_keys($rows, []);
+    for ($i = 0; $i < $runs; $i++) {
+        foreach ($rows as $row) {
+            $results[$row][] = runOnce($row, $n, $size);
+        }
+    }
+
+    $base = isset($results['a']) ? median($results['a']) : null;
+    printf(
+        "%-32s %11s %8s %21s %10s %-13s %10s %-13s\n",
+        'row',
+        'msg/s',
+        'MB/s',
+        'runs min..max msg/s',
+        'vs php-zmq',
+        'goal',
+        'vs raw',
+        'goal'
+    );
+    $allMet = true;
+    foreach ($rows as $row) {
+        $rate = median($results[$row]);
+        $vsBase = $base === null ? null : $rate / $base;
+        $vsRaw = $raw === null ? null : $rate / $raw;
+        [$goalBase, $goalRaw] = GOALS[$row];
+        foreach ([[$vsBase, $goalBase], [$vsRaw, $goalRaw]] as [$ratio, $min]) {
+            if ($ratio !== null && $min !== null && $ratio < $min) {
+                $allMet = false;
+            }
+        }
+        printf(
+            "%-32s %11s %8.1f %21s %10s %-13s %10s %-13s\n",
+            "($row) " . ROWS[$row],
+            number_format($rate),
+            $rate * $size / 1e6,
+            number_format(min($results[$row]) / 1e6, 2) . '..' . number_format(max($results[$row]) / 1e6, 2) . ' M',
+            $vsBase === null ? '-' : sprintf('%.2fx', $vsBase),
+            goal($vsBase, $goalBase),
+            $vsRaw === null ? '-' : sprintf('%.2fx', $vsRaw),
+            goal($vsRaw, $goalRaw)
+        );
+    }
+    echo "\n", $allMet ? 'every goal shown is met' : 'some goals are NOT met (goals are reported, not enforced)', "\n";
+    if ($raw === null) {
+        echo "(set ZS_BENCH_RAW_MSGS to raw libzmq's msg/s for $size-byte messages for the ratios against it)\n";
+    }
+    if (isset($opts['micro'])) {
+        echo "\n";
+        micro($quick ? 100_000 : 500_000, $size);
+    }
+    return 0;
+}
+
+// ---------------------------------------------------------------------------
+// --micro: where the per-message time goes, in one process
+// ---------------------------------------------------------------------------
+
+/** ns per iteration of $body($count) (the best of 3 timings). */
+function perCall(callable $body, int $count): float
+{
+    $best = INF;
+    for ($k = 0; $k < 3; $k++) {
+        $t0 = hrtime(true);
+        $body($count);
+        $best = min($best, (hrtime(true) - $t0) / $count);
+    }
+    return $best;
+}
+
+/**
+ * The CPU cost per call of each layer, over inproc PUSH -> PULL in this one
+ * process (no network, no second process): messages are sent in batches of
+ * 1000 and then received, so neither side ever waits. Send and receive
+ * costs are each a batch's time over its size.
+ */
+function micro(int $count, int $size): void
+{
+    $ffi = Library::ffi();
+    $payload = str_repeat('x', $size);
+    $batch = 1000;
+    $rows = [];
+
+    $pull = new Socket(Socket::PULL);
+    $pull->bindEndpoint('inproc://micro', 0, 0);
+    $push = new Socket(Socket::PUSH);
+    $push->connectEndpoint('inproc://micro', 0, 0);
+    $h = $push->getHandle();
+    $hp = $pull->getHandle();
+
+    $rows['empty PHP function call'] = perCall(static function (int $c): void {
+        $f = static fn (int $x): int => $x;
+        for ($i = 0; $i < $c; $i++) {
+            $f($i);
+        }
+    }, $count);
+    $rows['FFI: zs_last_error_code() (no argument, no lookup)'] = perCall(static function (int $c) use ($ffi): void {
+        for ($i = 0; $i < $c; $i++) {
+            $ffi->zs_last_error_code();
+        }
+    }, $count);
+    $rows['FFI: zs_socket_type(h) (handle lookup)'] = perCall(static function (int $c) use ($ffi, $h): void {
+        for ($i = 0; $i < $c; $i++) {
+            $ffi->zs_socket_type($h);
+        }
+    }, $count);
+
+    // Each pair: [send one message, receive one message], timed by batches.
+    $pairs = [
+        'raw FFI zs_send / zs_recv + FFI::string + zs_message_free' => [
+            static function () use ($ffi, $h, $payload, $size): void {
+                $ffi->zs_send($h, $payload, $size, -1);
+            },
+            null,
+        ],
+        'binding Socket::send / Socket::recv' => [
+            static function () use ($push, $payload): void {
+                $push->send($payload);
+            },
+            static function () use ($pull): string {
+                return $pull->recv();
+            },
+        ],
+    ];
+    $msg = $ffi->new('struct zs_message');
+    $msgPtr = \FFI::addr($msg);
+    $pairs['raw FFI zs_send / zs_recv + FFI::string + zs_message_free'][1] =
+        static function () use ($ffi, $hp, $msg, $msgPtr): string {
+            $ffi->zs_recv($hp, -1, $msgPtr);
+            $f = $msg->frames[0];
+            $s = \FFI::string($f->data, $f->len);
+            $ffi->zs_message_free($msgPtr);
+            return $s;
+        };
+
+    foreach ($pairs as $label => [$send, $recv]) {
+        $sendNs = $recvNs = INF;
+        for ($k = 0; $k < 3; $k++) {
+            $sendT = $recvT = 0;
+            for ($done = 0; $done < $count; $done += $batch) {
+                $t0 = hrtime(true);
+                for ($i = 0; $i < $batch; $i++) {
+                    $send();
+                }
+                $t1 = hrtime(true);
+                for ($i = 0; $i < $batch; $i++) {
+                    $recv();
+                }
+                $t2 = hrtime(true);
+                $sendT += $t1 - $t0;
+                $recvT += $t2 - $t1;
+            }
+            $sendNs = min($sendNs, $sendT / $count);
+            $recvNs = min($recvNs, $recvT / $count);
+        }
+        $rows["$label: send"] = $sendNs;
+        $rows["$label: recv"] = $recvNs;
+    }
+    $push->destroy();
+    $pull->destroy();
+
+    $ctx = new ZMQContext(1, false);
+    $zpull = new ZMQSocket($ctx, ZMQ::SOCKET_PULL);
+    $zpull->setSockOpt(ZMQ::SOCKOPT_RCVHWM, 0);
+    $zpull->bind('inproc://micro-zmq');
+    $zpush = new ZMQSocket($ctx, ZMQ::SOCKET_PUSH);
+    $zpush->setSockOpt(ZMQ::SOCKOPT_SNDHWM, 0);
+    $zpush->connect('inproc://micro-zmq');
+    $sendNs = $recvNs = INF;
+    for ($k = 0; $k < 3; $k++) {
+        $sendT = $recvT = 0;
+        for ($done = 0; $done < $count; $done += $batch) {
+            $t0 = hrtime(true);
+            for ($i = 0; $i < $batch; $i++) {
+                $zpush->send($payload);
+            }
+            $t1 = hrtime(true);
+            for ($i = 0; $i < $batch; $i++) {
+                $zpull->recv();
+            }
+            $t2 = hrtime(true);
+            $sendT += $t1 - $t0;
+            $recvT += $t2 - $t1;
+        }
+        $sendNs = min($sendNs, $sendT / $count);
+        $recvNs = min($recvNs, $recvT / $count);
+    }
+    $rows['php-zmq ZMQSocket::send (inlined loop)'] = $sendNs;
+    $rows['php-zmq ZMQSocket::recv (inlined loop)'] = $recvNs;
+
+    printf("per-call CPU cost, inproc PUSH -> PULL in one process, %s calls, %d-byte messages (best of 3):\n", number_format($count), $size);
+    echo "(the zmqsocket send/recv rows go through a closure call, about one 'empty PHP function call' more than a plain loop)\n";
+    foreach ($rows as $label => $ns) {
+        printf("  %-70s %8.1f ns\n", $label, $ns);
+    }
+}
+
+// ---------------------------------------------------------------------------
+
+$opts = options($argv);
+$role = $opts['role'] ?? null;
+if ($role === null) {
+    exit(main($opts));
+}
+$row = (string) ($opts['row'] ?? '');
+if (!isset(ROWS[$row])) {
+    fail("--row: $row");
+}
+$n = intOption($opts, 'messages', 0, 2);
+$size = intOption($opts, 'size', 0, 1);
+if ($role === 'recv') {
+    receiver($row, $n, $size);
+} elseif ($role === 'send') {
+    sender($row, $n, $size, intOption($opts, 'port', 0, 1));
+} else {
+    fail("--role: $role");
+}

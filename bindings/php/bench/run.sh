@@ -1,0 +1,35 @@
+#!/bin/sh
+# The PHP benchmark (bench.php): php-zmq's send/recv loop against
+# zmqsocket's per-message calls and pump/drain, through the PHP binding.
+# `make bench` calls this; it works from any directory:
+#
+#   sh bindings/php/bench/run.sh [--quick] [other bench.php options]
+#
+# It needs php with the FFI extension and php-zmq; without them it prints
+# one line saying why and exits 0. The library is $ZMQSOCKET_LIB, else the
+# checkout's target/release/libzmqsocket.so. ZS_BENCH_RAW_MSGS (raw
+# libzmq's msg/s for 100-byte messages, from the Rust bench of the same
+# run) adds the ratios against raw libzmq.
+
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../../.." && pwd)
+
+skip() {
+    echo "php bench: skipped: $*"
+    exit 0
+}
+
+command -v php >/dev/null 2>&1 || skip "php not found"
+php -d ffi.enable=1 -r 'exit(extension_loaded("ffi") && class_exists("FFI") ? 0 : 1);' >/dev/null 2>&1 ||
+    skip "php lacks the FFI extension"
+php -r 'exit(extension_loaded("zmq") ? 0 : 1);' >/dev/null 2>&1 ||
+    skip "php lacks the zmq extension (php-zmq)"
+
+if [ -z "${ZMQSOCKET_LIB:-}" ] && [ ! -f "$REPO/target/release/libzmqsocket.so" ]; then
+    echo "php bench: $REPO/target/release/libzmqsocket.so is missing: build it with make lib (or set ZMQSOCKET_LIB)" >&2
+    exit 1
+fi
+
+exec php -d ffi.enable=1 "$HERE/bench.php" "$@"
