@@ -180,7 +180,7 @@ function sender(string $row, int $n, int $size, int $port): void
 function spawn(array $args, &$stdout)
 {
     $cmd = array_merge([PHP_BINARY, '-d', 'ffi.enable=1', __FILE__], $args);
-    $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => STDERR], $pipes);
+    $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w']], $pipes);
     if (!is_resource($proc)) {
         fail('cannot start ' . implode(' ', $cmd));
     }
