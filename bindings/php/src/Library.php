@@ -28,6 +28,8 @@ final class Library
 
     private static ?\FFI $ffi = null;
     private static ?string $libraryPath = null;
+    private static float $lastTimeout = NAN;
+    private static int $lastTimeoutMs = 0;
 
     /** The FFI instance, loading the library the first time. */
     public static function ffi(): \FFI
@@ -237,10 +239,23 @@ final class Library
         return (int) $ms;
     }
 
-    /** A per-call timeout: null = the library default (5 s unless changed). */
+    /**
+     * A per-call timeout: null = the library default (5 s unless changed).
+     * The last conversion is kept: a caller passing the same timeout on
+     * every call pays for it once.
+     */
     public static function timeoutMs(?float $seconds): int
     {
-        return $seconds === null ? self::TIMEOUT_DEFAULT : self::durationMs($seconds, 'timeout');
+        if ($seconds === null) {
+            return self::TIMEOUT_DEFAULT;
+        }
+        if ($seconds === self::$lastTimeout) { // never true for NaN
+            return self::$lastTimeoutMs;
+        }
+        $ms = self::durationMs($seconds, 'timeout');
+        self::$lastTimeout = $seconds;
+        self::$lastTimeoutMs = $ms;
+        return $ms;
     }
 
     /**
@@ -290,31 +305,33 @@ final class Library
     }
 
     /**
-     * Copy out the frames of a message a zs_recv* call filled, then free it.
-     * Returns null when $rc is in $nullOn; throws for other failures.
+     * Copy out the frames of a message a zs_recv* call filled, then free it
+     * ($ptr: \FFI::addr($msg) if the caller has it at hand). Returns null
+     * when $rc is in $nullOn; throws for other failures.
      *
      * @return ?array<string>
      */
-    public static function take(int $rc, \FFI\CData $msg, array $nullOn = []): ?array
+    public static function take(int $rc, \FFI\CData $msg, array $nullOn = [], ?\FFI\CData $ptr = null): ?array
     {
-        $ffi = self::ffi();
-        try {
-            if ($rc < 0) {
-                if (in_array($rc, $nullOn, true)) {
-                    return null;
-                }
-                throw ZmqSocketException::fromLastError($rc);
+        if ($rc < 0) {
+            // a failed receive leaves the struct empty: nothing to free
+            if (in_array($rc, $nullOn, true)) {
+                return null;
             }
+            throw ZmqSocketException::fromLastError($rc);
+        }
+        try {
             $out = [];
             $count = $msg->count;
+            $frames = $msg->frames;
             for ($i = 0; $i < $count; $i++) {
-                $frame = $msg->frames[$i];
+                $frame = $frames[$i];
                 $len = $frame->len;
                 $out[] = $len > 0 ? \FFI::string($frame->data, $len) : '';
             }
             return $out;
         } finally {
-            $ffi->zs_message_free(\FFI::addr($msg));
+            self::$ffi->zs_message_free($ptr ?? \FFI::addr($msg));
         }
     }
 

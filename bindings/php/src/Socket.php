@@ -57,23 +57,38 @@ class Socket
     private int $handle = 0;
     private bool $destroyed = true;
 
+    // The per-message path (send, recv...) keeps what it needs at hand: the
+    // FFI instance, and one struct zs_message that every receive on this
+    // socket fills and frees again before it returns (so receives on one
+    // Socket never overlap: PHP runs one call at a time).
+    private \FFI $ffi;
+    private \FFI\CData $msg;
+    private \FFI\CData $msgPtr;
+
     /** An unattached socket of $type ("PUSH", "xreq"... or Socket::PUSH). */
     public function __construct(int|string $type)
     {
         $ffi = Library::ffi();
         $out = $ffi->new('zs_socket');
         Library::check($ffi->zs_socket_new(self::typeNumber($type), \FFI::addr($out)));
-        $this->handle = $out->cdata;
-        $this->destroyed = false;
+        $this->attach($out->cdata);
     }
 
     /** @internal wrap a handle the library just made */
     public static function wrap(int $handle): self
     {
         $self = (new \ReflectionClass(self::class))->newInstanceWithoutConstructor();
-        $self->handle = $handle;
-        $self->destroyed = false;
+        $self->attach($handle);
         return $self;
+    }
+
+    private function attach(int $handle): void
+    {
+        $this->ffi = Library::ffi();
+        $this->msg = $this->ffi->new('struct zs_message');
+        $this->msgPtr = \FFI::addr($this->msg);
+        $this->handle = $handle;
+        $this->destroyed = false;
     }
 
     /** @internal a type name or number => the number */
@@ -164,22 +179,19 @@ class Socket
     /** The routing id (1..255 bytes, not starting with a zero byte), before the first bind or connect. */
     public function setRoutingId(string $routingId): void
     {
-        $buf = Library::buffer($routingId);
-        Library::check(Library::ffi()->zs_set_routing_id($this->handle, $buf, strlen($routingId)));
+        Library::check($this->ffi->zs_set_routing_id($this->handle, $routingId, strlen($routingId)));
     }
 
     /** SUB / XSUB: receive messages starting with $prefix ("" = all). */
     public function subscribe(string $prefix = ''): void
     {
-        $buf = Library::buffer($prefix);
-        Library::check(Library::ffi()->zs_subscribe($this->handle, $buf, strlen($prefix)));
+        Library::check($this->ffi->zs_subscribe($this->handle, $prefix, strlen($prefix)));
     }
 
     /** Cancel one earlier subscribe($prefix). */
     public function unsubscribe(string $prefix = ''): void
     {
-        $buf = Library::buffer($prefix);
-        Library::check(Library::ffi()->zs_unsubscribe($this->handle, $buf, strlen($prefix)));
+        Library::check($this->ffi->zs_unsubscribe($this->handle, $prefix, strlen($prefix)));
     }
 
     // ---------------------------------------------------------------------
@@ -352,8 +364,17 @@ class Socket
     /** Send a single-part message; ZS_ERR_TIMED_OUT if it cannot be queued in time. */
     public function send(string $message, ?float $timeout = null): void
     {
-        $buf = Library::buffer($message);
-        Library::check(Library::ffi()->zs_send($this->handle, $buf, strlen($message), Library::timeoutMs($timeout)));
+        // FFI passes a PHP string to a `const void *` parameter as it is,
+        // without a copy (the library copies it into the message).
+        $rc = $this->ffi->zs_send(
+            $this->handle,
+            $message,
+            \strlen($message),
+            $timeout === null ? Library::TIMEOUT_DEFAULT : Library::timeoutMs($timeout)
+        );
+        if ($rc < 0) {
+            throw ZmqSocketException::fromLastError($rc);
+        }
     }
 
     /** Send a multi-part message (a non-empty list of strings; empty frames allowed), atomically. */
@@ -367,9 +388,10 @@ class Socket
     /** Queue a message if there is room now: true if queued, false for ZS_ERR_WOULD_BLOCK; other failures throw. */
     public function sendNonBlocking(string $message): bool
     {
-        $buf = Library::buffer($message);
-        $ok = Library::ffi()->zs_send_nonblocking($this->handle, $buf, strlen($message));
-        return Library::checkBool($ok, [ZmqSocketException::ZS_ERR_WOULD_BLOCK]);
+        if ($this->ffi->zs_send_nonblocking($this->handle, $message, \strlen($message))) {
+            return true;
+        }
+        return Library::checkBool(false, [ZmqSocketException::ZS_ERR_WOULD_BLOCK]);
     }
 
     /** As sendNonBlocking, for a multi-part message. */
@@ -400,38 +422,46 @@ class Socket
     /** Receive one frame (the next call gets the next frame of a multi-part message). */
     public function recv(?float $timeout = null): string
     {
-        $ffi = Library::ffi();
-        $msg = $ffi->new('struct zs_message');
-        $rc = $ffi->zs_recv($this->handle, Library::timeoutMs($timeout), \FFI::addr($msg));
-        return Library::take($rc, $msg)[0];
+        $rc = $this->ffi->zs_recv(
+            $this->handle,
+            $timeout === null ? Library::TIMEOUT_DEFAULT : Library::timeoutMs($timeout),
+            $this->msgPtr
+        );
+        if ($rc < 0) {
+            // the library left the struct empty: nothing to free
+            throw ZmqSocketException::fromLastError($rc);
+        }
+        $frame = $this->msg->frames; // exactly one frame
+        $len = $frame->len;
+        $data = $len > 0 ? \FFI::string($frame->data, $len) : '';
+        $this->ffi->zs_message_free($this->msgPtr);
+        return $data;
     }
 
     /** Receive every frame of the next message. */
     public function recvMulti(?float $timeout = null): array
     {
-        $ffi = Library::ffi();
-        $msg = $ffi->new('struct zs_message');
-        $rc = $ffi->zs_recv_multi($this->handle, Library::timeoutMs($timeout), \FFI::addr($msg));
-        return Library::take($rc, $msg);
+        $rc = $this->ffi->zs_recv_multi(
+            $this->handle,
+            $timeout === null ? Library::TIMEOUT_DEFAULT : Library::timeoutMs($timeout),
+            $this->msgPtr
+        );
+        return Library::take($rc, $this->msg, [], $this->msgPtr);
     }
 
     /** One frame if there is one now, else null. */
     public function recvNonBlocking(): ?string
     {
-        $ffi = Library::ffi();
-        $msg = $ffi->new('struct zs_message');
-        $rc = $ffi->zs_recv_nonblocking($this->handle, \FFI::addr($msg));
-        $out = Library::take($rc, $msg, [ZmqSocketException::ZS_ERR_WOULD_BLOCK]);
+        $rc = $this->ffi->zs_recv_nonblocking($this->handle, $this->msgPtr);
+        $out = Library::take($rc, $this->msg, [ZmqSocketException::ZS_ERR_WOULD_BLOCK], $this->msgPtr);
         return $out === null ? null : $out[0];
     }
 
     /** The next whole message if there is one now, else null. */
     public function recvMultiNonBlocking(): ?array
     {
-        $ffi = Library::ffi();
-        $msg = $ffi->new('struct zs_message');
-        $rc = $ffi->zs_recv_multi_nonblocking($this->handle, \FFI::addr($msg));
-        return Library::take($rc, $msg, [ZmqSocketException::ZS_ERR_WOULD_BLOCK]);
+        $rc = $this->ffi->zs_recv_multi_nonblocking($this->handle, $this->msgPtr);
+        return Library::take($rc, $this->msg, [ZmqSocketException::ZS_ERR_WOULD_BLOCK], $this->msgPtr);
     }
 
     // ---------------------------------------------------------------------
