@@ -13,7 +13,9 @@
  *   (a) php-zmq: ZMQSocket::send / ZMQSocket::recv loops on both sides;
  *   (b) zmqsocket: Socket::send / Socket::recv loops through the binding;
  *   (c) zmqsocket: Socket::pump on the sender, Socket::drain on the receiver
- *       (drain's elapsed_ns is first-to-last already).
+ *       (drain's elapsed_ns is first-to-last already);
+ * and, with --rows=abcde, two diagnostic rows that tell which side bounds
+ * (b): (d) pump -> Socket::recv, (e) Socket::send -> drain.
  * Every socket has both HWMs at 1000 (libzmq's and php-zmq's default;
  * zmqsocket's own default is 100, so the zmqsocket rows set 1000). Each row
  * is the median of --runs runs, the rows alternating (a b c a b c ...).
@@ -52,12 +54,26 @@ const ROWS = [
     'a' => 'php-zmq send/recv loop',
     'b' => 'zmqsocket Socket::send/recv',
     'c' => 'zmqsocket pump/drain',
+    // Diagnostic rows (--rows=abcde): one side per-message, the other native,
+    // to tell which side bounds row (b).
+    'd' => 'zmqsocket pump -> Socket::recv',
+    'e' => 'zmqsocket Socket::send -> drain',
+];
+// How each row's [sender, receiver] works.
+const SIDES = [
+    'a' => ['php-zmq', 'php-zmq'],
+    'b' => ['send', 'recv'],
+    'c' => ['pump', 'drain'],
+    'd' => ['pump', 'recv'],
+    'e' => ['send', 'drain'],
 ];
 // Goals (issue 4, item 5): row => [minimum ratio vs (a), minimum ratio vs raw libzmq or null].
 const GOALS = [
     'a' => [null, null],
     'b' => [0.7, null],
     'c' => [1.3, 0.9],
+    'd' => [null, null],
+    'e' => [null, null],
 ];
 
 function fail(string $why): never
@@ -102,7 +118,7 @@ function receiver(string $row, int $n, int $size): void
         fwrite(STDOUT, $line . "\n");
         fflush(STDOUT);
     };
-    if ($row === 'a') {
+    if (SIDES[$row][1] === 'php-zmq') {
         $ctx = new ZMQContext(1, false);
         $pull = new ZMQSocket($ctx, ZMQ::SOCKET_PULL);
         $pull->setSockOpt(ZMQ::SOCKOPT_RCVHWM, HWM);
@@ -122,7 +138,7 @@ function receiver(string $row, int $n, int $size): void
     $pull = new Socket(Socket::PULL);
     $port = $pull->bindEndpoint('tcp://127.0.0.1:0', HWM, HWM);
     $say("port $port");
-    if ($row === 'b') {
+    if (SIDES[$row][1] === 'recv') {
         $bytes = strlen($pull->recv());
         $t0 = hrtime(true);
         for ($i = 1; $i < $n; $i++) {
@@ -143,7 +159,7 @@ function sender(string $row, int $n, int $size, int $port): void
 {
     $payload = str_repeat('x', $size);
     $endpoint = "tcp://127.0.0.1:$port";
-    if ($row === 'a') {
+    if (SIDES[$row][0] === 'php-zmq') {
         $ctx = new ZMQContext(1, false);
         $push = new ZMQSocket($ctx, ZMQ::SOCKET_PUSH);
         $push->setSockOpt(ZMQ::SOCKOPT_SNDHWM, HWM);
@@ -158,7 +174,7 @@ function sender(string $row, int $n, int $size, int $port): void
     }
     $push = new Socket(Socket::PUSH);
     $push->connectEndpoint($endpoint, HWM, HWM);
-    if ($row === 'b') {
+    if (SIDES[$row][0] === 'send') {
         for ($i = 0; $i < $n; $i++) {
             $push->send($payload);
         }
@@ -287,7 +303,7 @@ function main(array $opts): int
     $rows = str_split((string) ($opts['rows'] ?? 'abc'));
     foreach ($rows as $row) {
         if (!isset(ROWS[$row])) {
-            fail("--rows takes letters among abc, not $row");
+            fail("--rows takes letters among abcde, not $row");
         }
     }
     $raw = null;
@@ -322,7 +338,7 @@ function main(array $opts): int
 
     $base = isset($results['a']) ? median($results['a']) : null;
     printf(
-        "%-32s %11s %8s %21s %10s %-13s %10s %-13s\n",
+        "%-36s %11s %8s %21s %10s %-13s %10s %-13s\n",
         'row',
         'msg/s',
         'MB/s',
@@ -344,7 +360,7 @@ function main(array $opts): int
             }
         }
         printf(
-            "%-32s %11s %8.1f %21s %10s %-13s %10s %-13s\n",
+            "%-36s %11s %8.1f %21s %10s %-13s %10s %-13s\n",
             "($row) " . ROWS[$row],
             number_format($rate),
             $rate * $size / 1e6,
