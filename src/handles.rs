@@ -90,11 +90,13 @@ impl Locked<'_> {
 
 impl Entry {
     /// True once a destroy has begun: blocking calls give up.
+    #[inline]
     pub fn is_closing(&self) -> bool {
         self.closing.load(Ordering::Acquire)
     }
 
     /// Take the socket's mutex, counted as a waiter while it is busy.
+    #[inline]
     fn lock_guard(&self) -> MutexGuard<'_, Option<SocketState>> {
         // A panic while the lock was held cannot leave SocketState half
         // updated in a way that matters more than refusing service would.
@@ -111,6 +113,7 @@ impl Entry {
     }
 
     /// Lock the socket; `ZS_ERR_BAD_HANDLE` if it was destroyed meanwhile.
+    #[inline]
     pub fn lock(&self) -> ZsResult<Locked<'_>> {
         let guard = self.lock_guard();
         if guard.is_none() {
@@ -202,6 +205,7 @@ fn write_table() -> std::sync::RwLockWriteGuard<'static, Table> {
 }
 
 /// The entry for handle `h`, or `ZS_ERR_BAD_HANDLE`.
+#[inline]
 pub fn lookup(h: zs_socket) -> ZsResult<Arc<Entry>> {
     if h == 0 {
         return Err(ZsError::new(
@@ -235,6 +239,7 @@ pub fn lookup(h: zs_socket) -> ZsResult<Arc<Entry>> {
 }
 
 /// Look `h` up, lock it and run `f` on it.
+#[inline]
 pub fn with_socket<T>(
     h: zs_socket,
     f: impl FnOnce(&Entry, &mut Locked<'_>) -> ZsResult<T>,

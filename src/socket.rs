@@ -64,6 +64,8 @@ pub struct SocketState {
     /// Declared before `ctx`: the socket is closed before the context's
     /// reference is dropped.
     pub sock: zmq::Socket,
+    /// `sock`'s pointer, for sending and receiving straight through libzmq.
+    pub raw: crate::raw::RawSock,
     pub kind: zs_socket_type,
     /// Binds in the order they were made.
     pub binds: Vec<Bind>,
@@ -179,7 +181,8 @@ impl SocketState {
     /// 1000 ms, HWMs 100, ROUTER_MANDATORY on ROUTERs.
     pub fn new(ctx: Arc<RawCtx>, kind: zs_socket_type) -> ZsResult<SocketState> {
         let what = format!("new {} socket", kind.name());
-        let sock = ctx.socket(kind).map_err(zmq_err(&what))?;
+        let mut sock = ctx.socket(kind).map_err(zmq_err(&what))?;
+        let raw = crate::raw::RawSock::of(&mut sock);
         sock.set_ipv6(true).map_err(zmq_err(&what))?;
         sock.set_linger(DEFAULT_LINGER_MS).map_err(zmq_err(&what))?;
         sock.set_sndhwm(DEFAULT_HWM).map_err(zmq_err(&what))?;
@@ -189,6 +192,7 @@ impl SocketState {
         }
         Ok(SocketState {
             sock,
+            raw,
             kind,
             binds: Vec::new(),
             connects: Vec::new(),
