@@ -19,7 +19,7 @@ use crate::error::zs_result::*;
 use crate::error::{invalid, ZsError, ZsResult};
 use crate::handles::{Entry, Locked};
 use crate::raw::RawMsg;
-use crate::send::{send_frames, send_prefixed};
+use crate::send::{send_frames, send_one, send_prefixed};
 
 /// Flags of `zs_pump` and `zs_drain`.
 #[repr(C)]
@@ -109,6 +109,8 @@ pub fn pump(
             seq_frame[..8].copy_from_slice(&state.stream_id.to_le_bytes());
             seq_frame[8..].copy_from_slice(&state.next_seq.to_le_bytes());
             send_prefixed(entry, state, Some(&seq_frame), frames, wait)
+        } else if let [one] = frames {
+            send_one(entry, state, one, wait)
         } else {
             send_frames(entry, state, frames, wait)
         };
