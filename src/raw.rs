@@ -325,6 +325,17 @@ impl RawMsg {
         unsafe { std::slice::from_raw_parts(f.data as *const u8, f.len) }
     }
 
+    /// Close the message and leave an empty one in its place.
+    #[inline]
+    pub(crate) fn reset(&mut self) {
+        // SAFETY: self.0 is an initialised message: closed once, then
+        // initialised again in place (zmq_msg_init cannot fail).
+        unsafe {
+            zmq_sys::zmq_msg_close(&mut self.0);
+            zmq_sys::zmq_msg_init(&mut self.0);
+        }
+    }
+
     /// True when more frames of the same message follow.
     #[inline]
     pub(crate) fn more(&self) -> bool {

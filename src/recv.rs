@@ -83,7 +83,7 @@ pub fn release(mut boxed: Box<Received>) {
     match &mut *boxed {
         Received::One { msg, .. } => {
             // Close the received message, leaving an empty one in its place.
-            *msg = RawMsg::new();
+            msg.reset();
         }
         Received::Many { .. } => return,
     }
