@@ -128,9 +128,14 @@ exports-test: lib
 	echo "exports: $$z symbols, all zs_*"
 
 # zmqsocket against raw libzmq, in one run (BENCH_ARGS=--quick for a
-# short run).
-bench:
-	$(CARGO) bench --bench perf -- $(BENCH_ARGS)
+# short run), then the PHP binding against php-zmq, with raw libzmq's
+# 100-byte figure from the same run.
+bench: lib
+	mkdir -p $(CURDIR)/target/bench
+	ZS_BENCH_RAW_OUT=$(CURDIR)/target/bench/raw_100B $(CARGO) bench --bench perf -- $(BENCH_ARGS)
+	@if [ -f bindings/php/bench/run.sh ]; then \
+	  ZS_BENCH_RAW_MSGS=$$(cat $(CURDIR)/target/bench/raw_100B) sh bindings/php/bench/run.sh $(BENCH_ARGS); \
+	else echo "php bench: skipped, bindings/php/bench/run.sh is not in this checkout"; fi
 
 clean:
 	$(CARGO) clean

@@ -122,19 +122,7 @@ fn zs_thr(size: usize, count: usize) -> f64 {
         ok(zs_set_linger(push, -1), "linger");
         push
     });
-    let mut msg = zs_message {
-        frames: std::ptr::null_mut(),
-        count: 0,
-        owner: std::ptr::null_mut(),
-    };
-    ok(zs_recv(pull, -1, &mut msg), "recv");
-    zs_message_free(&mut msg);
-    let start = Instant::now();
-    for _ in 1..count {
-        ok(zs_recv(pull, -1, &mut msg), "recv");
-        zs_message_free(&mut msg);
-    }
-    let secs = start.elapsed().as_secs_f64();
+    let secs = recv_all(pull, count);
     let push = sender.join().unwrap();
     zs_socket_destroy(push);
     zs_socket_destroy(pull);
@@ -196,18 +184,140 @@ fn zs_lat(size: usize, trips: usize) -> f64 {
     secs * 1e6 / (2 * trips) as f64
 }
 
-/// Nanoseconds per zs_is_bound_to_port call with `live` sockets alive.
-fn lookup_cost(live: usize, calls: usize) -> f64 {
+/// PUSH->PULL throughput with zs_pump on the sender and zs_drain on the
+/// receiver: the native loops a PHP or Python harness calls once.
+fn zs_pump_drain(size: usize, count: usize) -> f64 {
+    let mut pull = 0;
+    ok(
+        zs_socket_new(zs_socket_type::ZS_PULL as i32, &mut pull),
+        "new",
+    );
+    let port = ok(zs_bind_to_port(pull, 0, HWM, HWM), "bind");
+    let sender = thread::spawn(move || {
+        let push = zs_push_to(port);
+        let buf = vec![7u8; size];
+        let frame = zs_frame {
+            data: buf.as_ptr() as *const c_void,
+            len: size,
+        };
+        let sent = zs_pump(push, &frame, 1, count as i64, 0, -1);
+        assert_eq!(sent, count as i64, "pump");
+        ok(zs_set_linger(push, -1), "linger");
+        push
+    });
+    let mut stats = zs_drain_stats::default();
+    ok(zs_drain(pull, count as i64, 0, 10_000, &mut stats), "drain");
+    assert_eq!(stats.messages, count as u64);
+    let push = sender.join().unwrap();
+    zs_socket_destroy(push);
+    zs_socket_destroy(pull);
+    (count - 1) as f64 / (stats.elapsed_ns as f64 / 1e9)
+}
+
+/// A PUSH connected to 127.0.0.1:`port`.
+fn zs_push_to(port: i32) -> zs_socket {
+    let mut push = 0;
+    ok(
+        zs_socket_new_connected(
+            zs_socket_type::ZS_PUSH as i32,
+            c"127.0.0.1".as_ptr(),
+            port,
+            HWM,
+            HWM,
+            &mut push,
+        ),
+        "connect",
+    );
+    push
+}
+
+/// Per-message throughput, as zs_thr, of a pair whose sockets were asked
+/// for their connection state first (zs_wait_connected, zs_wait_peers,
+/// zs_peer_count): what a test that waits for its peers pays afterwards.
+fn zs_thr_after_state(size: usize, count: usize) -> f64 {
+    let mut pull = 0;
+    ok(
+        zs_socket_new(zs_socket_type::ZS_PULL as i32, &mut pull),
+        "new",
+    );
+    let port = ok(zs_bind_to_port(pull, 0, HWM, HWM), "bind");
+    let push = zs_push_to(port);
+    ok(
+        zs_wait_connected(push, c"127.0.0.1".as_ptr(), port, 5000),
+        "wait_connected",
+    );
+    ok(zs_wait_peers(pull, 1, 5000), "wait_peers");
+    assert_eq!(zs_peer_count(push), 1);
+    let sender = thread::spawn(move || {
+        let buf = vec![7u8; size];
+        for _ in 0..count {
+            ok(
+                zs_send(push, buf.as_ptr() as *const c_void, size, -1),
+                "send",
+            );
+        }
+        ok(zs_set_linger(push, -1), "linger");
+    });
+    let secs = recv_all(pull, count);
+    sender.join().unwrap();
+    zs_socket_destroy(push);
+    zs_socket_destroy(pull);
+    (count - 1) as f64 / secs
+}
+
+/// Receive `count` messages one call each; seconds from the first to the
+/// last.
+fn recv_all(pull: zs_socket, count: usize) -> f64 {
+    let mut msg = zs_message {
+        frames: std::ptr::null_mut(),
+        count: 0,
+        owner: std::ptr::null_mut(),
+    };
+    ok(zs_recv(pull, -1, &mut msg), "recv");
+    zs_message_free(&mut msg);
+    let start = Instant::now();
+    for _ in 1..count {
+        ok(zs_recv(pull, -1, &mut msg), "recv");
+        zs_message_free(&mut msg);
+    }
+    start.elapsed().as_secs_f64()
+}
+
+/// Nanoseconds per zs_is_bound_to_port call with `live` sockets alive:
+/// on one socket over and over, or on each live socket in turn (which
+/// defeats the per-thread cache of recent handles, so every call goes to
+/// the table).
+fn lookup_cost(live: usize, calls: usize, round_robin: bool) -> f64 {
     let mut handles = Vec::with_capacity(live);
     for _ in 0..live {
         let mut h = 0;
         ok(zs_socket_new(zs_socket_type::ZS_PULL as i32, &mut h), "new");
         handles.push(h);
     }
+    // Visit the sockets in a scattered order, not the order they were made.
+    let mut order = handles.clone();
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    for i in (1..order.len()).rev() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        order.swap(i, (x % (i as u64 + 1)) as usize);
+    }
     let probe = handles[live / 2];
     let start = Instant::now();
-    for _ in 0..calls {
-        std::hint::black_box(zs_is_bound_to_port(probe, 1));
+    if round_robin {
+        let mut i = 0;
+        for _ in 0..calls {
+            std::hint::black_box(zs_is_bound_to_port(order[i], 1));
+            i += 1;
+            if i == order.len() {
+                i = 0;
+            }
+        }
+    } else {
+        for _ in 0..calls {
+            std::hint::black_box(zs_is_bound_to_port(probe, 1));
+        }
     }
     let ns = start.elapsed().as_nanos() as f64 / calls as f64;
     drop(handles);
@@ -216,8 +326,8 @@ fn lookup_cost(live: usize, calls: usize) -> f64 {
     ns
 }
 
-/// 10,000 libzmq sockets need about 20,000 descriptors (this libzmq build
-/// signals through socket pairs): raise the limit as far as allowed.
+/// 10,000 libzmq sockets need 10,000 descriptors (libzmq is built with
+/// eventfd, see .cargo/config.toml): raise the limit as far as allowed.
 fn raise_fd_limit() -> u64 {
     let mut lim = libc::rlimit {
         rlim_cur: 0,
@@ -240,27 +350,39 @@ fn raise_fd_limit() -> u64 {
     lim.rlim_cur
 }
 
+fn ratio_row(label: &str, raw: f64, zs: f64, unit: &str) {
+    println!(
+        "{label:>26} | {raw:>12.0} {zs:>12.0} {:>5.2}x  {unit}",
+        zs / raw
+    );
+}
+
 fn main() {
     let fd_limit = raise_fd_limit();
-    // Two descriptors per socket, and some to spare.
-    let many = 10_000.min((fd_limit.saturating_sub(500) / 2) as usize);
+    // One descriptor per socket, and some to spare.
+    let many = 10_000.min(fd_limit.saturating_sub(500) as usize);
     let quick = std::env::args().any(|a| a == "--quick");
     let scale = if quick { 10 } else { 1 };
     println!("zmqsocket benchmark: {}", unsafe_free_version());
     println!(
-        "{} runs per row, median; PUSH->PULL throughput and REQ/REP latency over TCP loopback\n",
-        RUNS
+        "{RUNS} runs per row, median, raw and zmqsocket alternating; PUSH->PULL throughput \
+         and REQ/REP latency over TCP loopback, HWM {HWM}\n"
+    );
+    println!(
+        "per-message calls (zs_send, zs_recv + zs_message_free) against the zmq crate's send/recv:"
     );
     println!(
         "{:>8} | {:>12} {:>12} {:>6} | {:>9} {:>9} | {:>9} {:>9} {:>6}",
         "size", "raw msg/s", "zs msg/s", "ratio", "raw MB/s", "zs MB/s", "raw µs", "zs µs", "ratio"
     );
-    for (size, count, trips) in [
+    let sizes = [
         (16usize, 1_000_000usize, 20_000usize),
         (256, 1_000_000, 20_000),
         (4096, 200_000, 10_000),
         (65536, 20_000, 5_000),
-    ] {
+    ];
+    let mut raw_by_size = Vec::new();
+    for (size, count, trips) in sizes {
         let (count, trips) = (count / scale, trips / scale);
         let (mut rt, mut zt, mut rl, mut zl) = (vec![], vec![], vec![], vec![]);
         for _ in 0..RUNS {
@@ -270,6 +392,7 @@ fn main() {
             zl.push(zs_lat(size, trips));
         }
         let (rt, zt, rl, zl) = (median(rt), median(zt), median(rl), median(zl));
+        raw_by_size.push(rt);
         let mb = |r: f64| r * size as f64 / 1e6;
         println!(
             "{:>8} | {:>12.0} {:>12.0} {:>5.2}x | {:>9.1} {:>9.1} | {:>9.2} {:>9.2} {:>5.2}x",
@@ -284,20 +407,75 @@ fn main() {
             zl / rl
         );
     }
+
+    println!("\nbulk: zs_pump -> zs_drain against the raw send/recv loop:");
+    println!(
+        "{:>26} | {:>12} {:>12} {:>6}",
+        "size", "raw msg/s", "zs msg/s", "ratio"
+    );
+    let mut raw_100 = 0.0;
+    for (size, count) in [
+        (16usize, 1_000_000usize),
+        (100, 1_000_000),
+        (256, 1_000_000),
+        (4096, 200_000),
+        (65536, 20_000),
+    ] {
+        let count = count / scale;
+        let (mut rt, mut zt) = (vec![], vec![]);
+        for _ in 0..RUNS {
+            rt.push(raw_thr(size, count));
+            zt.push(zs_pump_drain(size, count));
+        }
+        let (rt, zt) = (median(rt), median(zt));
+        if size == 100 {
+            raw_100 = rt;
+        }
+        ratio_row(&format!("{size}"), rt, zt, "msg/s");
+    }
+    // For the PHP benchmark (`make bench` passes it on): raw libzmq's
+    // 100-byte throughput measured in this run.
+    if let Some(path) = std::env::var_os("ZS_BENCH_RAW_OUT") {
+        std::fs::write(path, format!("{raw_100:.0}\n")).expect("write ZS_BENCH_RAW_OUT");
+    }
+
+    println!("\nconnection state (SPEC 14): per-message throughput, never asked vs asked first:");
+    println!(
+        "{:>26} | {:>12} {:>12} {:>6}",
+        "size", "never msg/s", "asked msg/s", "ratio"
+    );
+    for (size, count) in [(16usize, 1_000_000usize), (4096, 200_000)] {
+        let count = count / scale;
+        let (mut nt, mut at) = (vec![], vec![]);
+        for _ in 0..RUNS {
+            nt.push(zs_thr(size, count));
+            at.push(zs_thr_after_state(size, count));
+        }
+        ratio_row(&format!("{size}"), median(nt), median(at), "msg/s");
+    }
+
     zs_destroy_all();
     let calls = 2_000_000 / scale;
-    let one = median((0..RUNS).map(|_| lookup_cost(1, calls)).collect());
-    let many_ns = median((0..RUNS).map(|_| lookup_cost(many, calls)).collect());
+    println!("\nhandle lookup (zs_is_bound_to_port), ns per call:");
+    let one = median((0..RUNS).map(|_| lookup_cost(1, calls, false)).collect());
+    let many_same = median((0..RUNS).map(|_| lookup_cost(many, calls, false)).collect());
+    let few_rr = median((0..RUNS).map(|_| lookup_cost(100, calls, true)).collect());
+    let many_rr = median((0..RUNS).map(|_| lookup_cost(many, calls, true)).collect());
+    println!("{:>26} | {one:>9.1} ns", "1 live, the same socket");
     println!(
-        "\nhandle lookup (zs_is_bound_to_port): {one:.1} ns/call with 1 live socket, \
-         {many_ns:.1} ns/call with {many}: {:.2}x{}",
-        many_ns / one,
-        if many < 10_000 {
-            format!(" (RLIMIT_NOFILE {fd_limit} allows no more sockets)")
-        } else {
-            String::new()
-        }
+        "{:>26} | {many_same:>9.1} ns {:>5.2}x of 1 live",
+        format!("{many} live, the same socket"),
+        many_same / one
     );
+    println!("{:>26} | {few_rr:>9.1} ns", "100 live, each in turn");
+    println!(
+        "{:>26} | {many_rr:>9.1} ns {:>5.2}x of 100 live",
+        format!("{many} live, each in turn"),
+        many_rr / few_rr
+    );
+    if many < 10_000 {
+        println!("(RLIMIT_NOFILE {fd_limit} allows no more than {many} sockets)");
+    }
     thread::sleep(Duration::from_millis(10));
 }
 

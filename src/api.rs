@@ -447,7 +447,7 @@ pub extern "C" fn zs_send(s: zs_socket, data: *const c_void, len: usize, timeout
     guard("zs_send", || {
         let data = bytes_arg(data, len, "data")?;
         let wait = Wait::from_timeout(timeout_ms)?;
-        with_socket(s, |e, st| send::send_frames(e, st, &[data], wait)).map(|()| ZS_OK.code())
+        with_socket(s, |e, st| send::send_one(e, st, data, wait)).map(|()| ZS_OK.code())
     })
 }
 
@@ -476,10 +476,7 @@ pub extern "C" fn zs_send_multi(
 pub extern "C" fn zs_send_nonblocking(s: zs_socket, data: *const c_void, len: usize) -> bool {
     guard_bool("zs_send_nonblocking", || {
         let data = bytes_arg(data, len, "data")?;
-        with_socket(s, |e, st| {
-            send::send_frames(e, st, &[data], Wait::NonBlocking)
-        })
-        .map(|()| true)
+        with_socket(s, |e, st| send::send_one(e, st, data, Wait::NonBlocking)).map(|()| true)
     })
 }
 

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use crate::error::zs_result::*;
 use crate::error::{invalid, ZsError, ZsResult};
 use crate::handles::{Entry, Locked};
+use crate::raw::RawSock;
 use crate::socket::SocketState;
 
 /// The longest a blocking call waits inside libzmq before it looks at the
@@ -48,6 +49,7 @@ pub enum Wait {
 impl Wait {
     /// A timeout argument: `> 0` ms, `0` once, `-1` forever, `-2` the
     /// library default; anything else is `ZS_ERR_INVALID_ARGUMENT`.
+    #[inline]
     pub fn from_timeout(ms: i32) -> ZsResult<Wait> {
         let ms = if ms == -2 {
             DEFAULT_TIMEOUT_MS.load(Ordering::Relaxed)
@@ -81,6 +83,7 @@ pub enum Direction {
 
 /// Set the libzmq timeout of direction `dir` for the next blocking attempt
 /// (cached: libzmq is asked only when the value changes).
+#[inline]
 fn set_slice(state: &mut SocketState, dir: Direction, ms: i32) -> Result<(), zmq::Error> {
     match dir {
         Direction::Send if state.sndtimeo != ms => {
@@ -154,13 +157,14 @@ pub fn interrupted(what: &str) -> ZsError {
 /// form of the libzmq call, `op(sock, zmq::DONTWAIT)` the non-blocking one.
 /// With `between_messages`, the call lets other threads waiting for the
 /// socket in between its slices (never in the middle of a message).
+#[inline]
 pub fn retry<T>(
     entry: &Entry,
     state: &mut Locked<'_>,
     dir: Direction,
     wait: Wait,
     between_messages: bool,
-    mut op: impl FnMut(&zmq::Socket, i32) -> Result<T, zmq::Error>,
+    mut op: impl FnMut(RawSock, i32) -> Result<T, zmq::Error>,
 ) -> ZsResult<T> {
     // The fast path: one libzmq call, no allocation, no clock unless the
     // wait is longer than a slice. The first attempt may block for up to a
@@ -177,7 +181,7 @@ pub fn retry<T>(
     if flags == 0 {
         set_slice(state, dir, first_slice).map_err(|e| fail(e, entry))?;
     }
-    match op(&state.sock, flags) {
+    match op(state.raw, flags) {
         Err(zmq::Error::EAGAIN) => {
             if start.is_none() && wait != Wait::Forever {
                 // The first attempt was the whole wait.
@@ -202,7 +206,7 @@ pub fn retry<T>(
             state.step_aside()?;
         }
         set_slice(state, dir, slice).map_err(|e| fail(e, entry))?;
-        match op(&state.sock, 0) {
+        match op(state.raw, 0) {
             Err(zmq::Error::EAGAIN) | Err(zmq::Error::EINTR) => {}
             other => return other.map_err(|e| fail(e, entry)),
         }

@@ -18,7 +18,8 @@ use crate::blocking::{retry, Direction, Wait};
 use crate::error::zs_result::*;
 use crate::error::{invalid, ZsError, ZsResult};
 use crate::handles::{Entry, Locked};
-use crate::send::{send_frames, send_prefixed};
+use crate::raw::RawMsg;
+use crate::send::{send_frames, send_one, send_prefixed};
 
 /// Flags of `zs_pump` and `zs_drain`.
 #[repr(C)]
@@ -108,6 +109,8 @@ pub fn pump(
             seq_frame[..8].copy_from_slice(&state.stream_id.to_le_bytes());
             seq_frame[8..].copy_from_slice(&state.next_seq.to_le_bytes());
             send_prefixed(entry, state, Some(&seq_frame), frames, wait)
+        } else if let [one] = frames {
+            send_one(entry, state, one, wait)
         } else {
             send_frames(entry, state, frames, wait)
         };
@@ -160,48 +163,91 @@ pub fn drain(
     *stats = zs_drain_stats::default();
     let mut streams_seen: HashSet<u64> = HashSet::new();
     let mut first_at: Option<Instant> = None;
-    let mut msg = zmq::Message::new();
-    while expected.is_none_or(|n| stats.messages < n) {
+    // When the last message was counted: read from the clock only when the
+    // queue runs dry (before waiting) and at the end, not per message.
+    let mut last_at: Option<Instant> = None;
+    let mut msg = RawMsg::new();
+    let result = loop {
+        if expected.is_some_and(|n| stats.messages >= n) {
+            break Ok(());
+        }
         let mut part = 0u64;
-        loop {
+        let got = loop {
             // The first frame waits up to the idle timeout; the rest of a
-            // message arrives with it.
-            let frame_wait = if part == 0 { wait } else { Wait::Forever };
-            let got = retry(
-                entry,
-                state,
-                Direction::Recv,
-                frame_wait,
-                part == 0,
-                |sock, flags| sock.recv(&mut msg, flags),
-            );
-            if let Err(e) = got {
-                if let (Some(t), true) = (first_at, part == 0) {
-                    stats.elapsed_ns = t.elapsed().as_nanos() as u64;
+            // message arrives with it. A message already queued is taken
+            // without a clock read.
+            let got = if part == 0 {
+                match msg_now(entry, state, &mut msg) {
+                    Ok(true) => Ok(()),
+                    Ok(false) => {
+                        if first_at.is_some() {
+                            last_at = Some(Instant::now());
+                        }
+                        retry(entry, state, Direction::Recv, wait, true, |sock, flags| {
+                            sock.recv(&mut msg, flags)
+                        })
+                    }
+                    Err(e) => Err(e),
                 }
-                return Err(e);
+            } else {
+                retry(
+                    entry,
+                    state,
+                    Direction::Recv,
+                    Wait::Forever,
+                    false,
+                    |sock, flags| sock.recv(&mut msg, flags),
+                )
+            };
+            if let Err(e) = got {
+                break Err(e);
             }
-            if part == 0 && sequenced && msg.len() == SEQ_FRAME && msg.get_more() {
-                let stream = u64::from_le_bytes(msg[..8].try_into().expect("8 bytes"));
-                let seq = u64::from_le_bytes(msg[8..].try_into().expect("8 bytes"));
+            if first_at.is_none() {
+                first_at = Some(Instant::now());
+            }
+            let more = msg.more();
+            let bytes = msg.bytes();
+            if part == 0 && sequenced && bytes.len() == SEQ_FRAME && more {
+                let stream = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"));
+                let seq = u64::from_le_bytes(bytes[8..].try_into().expect("8 bytes"));
                 streams_seen.insert(stream);
                 track(state.streams.entry(stream).or_default(), seq, stats);
             } else {
                 stats.frames += 1;
-                stats.bytes += msg.len() as u64;
+                stats.bytes += bytes.len() as u64;
             }
             part += 1;
-            if !msg.get_more() {
-                break;
+            if !more {
+                break Ok(());
             }
+        };
+        if let Err(e) = got {
+            break Err(e);
         }
-        let now = Instant::now();
-        let start = *first_at.get_or_insert(now);
         stats.messages += 1;
-        stats.senders = streams_seen.len() as u64;
-        stats.elapsed_ns = (now - start).as_nanos() as u64;
+        last_at = None;
+    };
+    stats.senders = streams_seen.len() as u64;
+    if let Some(first) = first_at {
+        // Ended by `expected`, or by an error after messages came: the last
+        // one was counted just now, or by the time the queue ran dry.
+        let last = last_at.unwrap_or_else(Instant::now);
+        stats.elapsed_ns = (last - first).as_nanos() as u64;
     }
-    Ok(())
+    result
+}
+
+/// Take the next frame if one is queued now: Ok(false) if there is none.
+fn msg_now(entry: &Entry, state: &mut Locked<'_>, msg: &mut RawMsg) -> ZsResult<bool> {
+    match state.raw.recv(msg, zmq::DONTWAIT) {
+        Ok(()) => Ok(true),
+        Err(zmq::Error::EAGAIN) | Err(zmq::Error::EINTR) => Ok(false),
+        Err(e) => Err(crate::error::from_zmq(
+            e,
+            &entry.describe(),
+            ZS_ERR_TIMED_OUT,
+        )),
+    }
 }
 
 /// The error `zs_drain` returns when `expected` was not reached.

@@ -92,27 +92,37 @@ impl zs_result {
 }
 
 /// An error on its way to the C caller: a code and a message that names
-/// the function and the offending argument.
+/// the function and the offending argument. Boxed, so that a `ZsResult`
+/// is two words and the success path passes it in registers.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ZsError {
+pub struct ZsError(Box<ErrorInner>);
+
+/// What a [`ZsError`] holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorInner {
     pub code: zs_result,
     pub msg: String,
 }
 
+impl std::ops::Deref for ZsError {
+    type Target = ErrorInner;
+    fn deref(&self) -> &ErrorInner {
+        &self.0
+    }
+}
+
 impl ZsError {
+    #[cold]
     pub fn new(code: zs_result, msg: impl Into<String>) -> ZsError {
-        ZsError {
+        ZsError(Box::new(ErrorInner {
             code,
             msg: msg.into(),
-        }
+        }))
     }
 
     /// Prefix the message with the exported function's name.
     fn in_function(self, func: &str) -> ZsError {
-        ZsError {
-            code: self.code,
-            msg: format!("{func}: {}", self.msg),
-        }
+        ZsError::new(self.code, format!("{func}: {}", self.msg))
     }
 }
 
@@ -214,11 +224,25 @@ fn install_panic_hook() {
 
 /// Run `f` as the body of the exported function `func`: catch panics, and
 /// on failure record the last error. Returns the raw result.
+#[inline]
 pub fn run<T>(func: &str, f: impl FnOnce() -> ZsResult<T>) -> ZsResult<T> {
     install_panic_hook();
-    IN_BOUNDARY.with(|d| d.set(d.get() + 1));
-    let outcome = panic::catch_unwind(AssertUnwindSafe(f));
-    IN_BOUNDARY.with(|d| d.set(d.get() - 1));
+    // One thread-local access per call: the body runs inside it.
+    let mut f = Some(f);
+    let outcome = IN_BOUNDARY
+        .try_with(|d| {
+            d.set(d.get() + 1);
+            let f = f.take().expect("taken once");
+            let outcome = panic::catch_unwind(AssertUnwindSafe(f));
+            d.set(d.get() - 1);
+            outcome
+        })
+        // The thread is exiting (a call from a thread-local destructor):
+        // run unmarked, so a panic would be reported but still caught.
+        .unwrap_or_else(|_| {
+            let f = f.take().expect("not taken: try_with failed before");
+            panic::catch_unwind(AssertUnwindSafe(f))
+        });
     let result = match outcome {
         Ok(r) => r,
         Err(_) => {
@@ -244,6 +268,7 @@ pub fn record(func: &str, e: ZsError) -> ZsError {
 
 /// The panic boundary for functions returning `int32_t`: `Ok(n)` is `n`
 /// (must be `>= 0`), `Err(e)` is `e`'s code.
+#[inline]
 pub fn guard(func: &str, f: impl FnOnce() -> ZsResult<i32>) -> i32 {
     match run(func, f) {
         Ok(n) => n,
@@ -253,11 +278,13 @@ pub fn guard(func: &str, f: impl FnOnce() -> ZsResult<i32>) -> i32 {
 
 /// The panic boundary for functions returning `bool`: failure is `false`
 /// with the reason as the last error.
+#[inline]
 pub fn guard_bool(func: &str, f: impl FnOnce() -> ZsResult<bool>) -> bool {
     run(func, f).unwrap_or(false)
 }
 
 /// The panic boundary for functions returning `int64_t`.
+#[inline]
 pub fn guard_i64(func: &str, f: impl FnOnce() -> ZsResult<i64>) -> i64 {
     match run(func, f) {
         Ok(n) => n,

@@ -90,11 +90,13 @@ impl Locked<'_> {
 
 impl Entry {
     /// True once a destroy has begun: blocking calls give up.
+    #[inline]
     pub fn is_closing(&self) -> bool {
         self.closing.load(Ordering::Acquire)
     }
 
     /// Take the socket's mutex, counted as a waiter while it is busy.
+    #[inline(always)]
     fn lock_guard(&self) -> MutexGuard<'_, Option<SocketState>> {
         // A panic while the lock was held cannot leave SocketState half
         // updated in a way that matters more than refusing service would.
@@ -111,6 +113,7 @@ impl Entry {
     }
 
     /// Lock the socket; `ZS_ERR_BAD_HANDLE` if it was destroyed meanwhile.
+    #[inline(always)]
     pub fn lock(&self) -> ZsResult<Locked<'_>> {
         let guard = self.lock_guard();
         if guard.is_none() {
@@ -201,27 +204,39 @@ fn write_table() -> std::sync::RwLockWriteGuard<'static, Table> {
     TABLE.write().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The entry for handle `h`, or `ZS_ERR_BAD_HANDLE`.
+/// The entry for handle `h`, or `ZS_ERR_BAD_HANDLE`: from this thread's
+/// cache of recent entries when it is there (the per-message path), else
+/// from the table.
+#[inline(always)]
 pub fn lookup(h: zs_socket) -> ZsResult<Arc<Entry>> {
+    let slot = (h % RECENT_SLOTS as u64) as usize;
+    let cached = RECENT.try_with(|r| match &r.try_borrow().ok()?[slot] {
+        Some(e) if e.handle == h && h != 0 && !e.is_closing() => Some(Arc::clone(e)),
+        _ => None,
+    });
+    match cached {
+        Ok(Some(e)) => Ok(e),
+        _ => lookup_table(h, slot),
+    }
+}
+
+#[inline(never)]
+fn lookup_table(h: zs_socket, slot: usize) -> ZsResult<Arc<Entry>> {
     if h == 0 {
         return Err(ZsError::new(
             ZS_ERR_BAD_HANDLE,
             "socket 0: 0 is never a socket",
         ));
     }
-    let slot = (h % RECENT_SLOTS as u64) as usize;
-    let cached = RECENT.with(|r| {
-        r.borrow()[slot]
-            .as_ref()
-            .filter(|e| e.handle == h && !e.is_closing())
-            .cloned()
-    });
-    if let Some(e) = cached {
-        return Ok(e);
-    }
     let found = read_table().map.get(&h).cloned();
     if let Some(e) = found {
-        RECENT.with(|r| r.borrow_mut()[slot] = Some(Arc::clone(&e)));
+        // Not while this thread's cache is borrowed (a call made from
+        // inside another): then the entry is simply not cached.
+        let _ = RECENT.try_with(|r| {
+            if let Ok(mut r) = r.try_borrow_mut() {
+                r[slot] = Some(Arc::clone(&e));
+            }
+        });
         return Ok(e);
     }
     if h < NEXT_HANDLE.load(Ordering::Acquire) {
@@ -235,11 +250,33 @@ pub fn lookup(h: zs_socket) -> ZsResult<Arc<Entry>> {
 }
 
 /// Look `h` up, lock it and run `f` on it.
+///
+/// A socket in this thread's cache is used straight from the cache, which
+/// keeps it alive for the call (only this thread can replace its cache's
+/// slots, and it does not while it holds them borrowed), so the
+/// per-message path pays no reference count.
+#[inline(always)]
 pub fn with_socket<T>(
     h: zs_socket,
     f: impl FnOnce(&Entry, &mut Locked<'_>) -> ZsResult<T>,
 ) -> ZsResult<T> {
-    let entry = lookup(h)?;
+    let slot = (h % RECENT_SLOTS as u64) as usize;
+    let mut f = Some(f);
+    let cached = RECENT.try_with(|r| {
+        let r = r.try_borrow().ok()?;
+        match &r[slot] {
+            Some(e) if e.handle == h && h != 0 && !e.is_closing() => {
+                let f = f.take().expect("taken once");
+                Some(e.lock().and_then(|mut locked| f(e, &mut locked)))
+            }
+            _ => None,
+        }
+    });
+    if let Ok(Some(result)) = cached {
+        return result;
+    }
+    let f = f.take().expect("not taken: the cache missed");
+    let entry = lookup_table(h, slot)?;
     let mut locked = entry.lock()?;
     f(&entry, &mut locked)
 }

@@ -145,8 +145,8 @@ fn parse_file(path: &str) -> ZsResult<Vec<(String, String)>> {
         match words.as_slice() {
             [] => {}
             [id, addr] => {
-                check_host_id(id).map_err(|e| bad(e.msg))?;
-                let addr = check_address(addr).map_err(|e| bad(e.msg))?;
+                check_host_id(id).map_err(|e| bad(e.msg.clone()))?;
+                let addr = check_address(addr).map_err(|e| bad(e.msg.clone()))?;
                 entries.push((id.to_string(), addr));
             }
             _ => {

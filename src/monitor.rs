@@ -6,11 +6,15 @@
 //! when the socket is attached, detached or asked about its peers: sending
 //! and receiving never touch the monitor.
 //!
-//! Every ZMTP session ends in exactly one DISCONNECTED event, and is either
-//! announced by one HANDSHAKE_SUCCEEDED or, if its handshake failed, by one
-//! HANDSHAKE_FAILED_* event; so a DISCONNECTED cancels a failed handshake
-//! before it cancels a live session. A session ended by our own unbind or
-//! disconnect sends no event: those calls forget its endpoint themselves.
+//! Connections are told apart by their descriptor: each one starts with
+//! an ACCEPTED or CONNECTED event and ends with exactly one DISCONNECTED
+//! event, both carrying its descriptor. A HANDSHAKE_SUCCEEDED event names
+//! no descriptor; it makes the newest connection still in its handshake a
+//! live session. A connection whose handshake fails (HANDSHAKE_FAILED_*,
+//! or, for some protocol errors, no event at all) is simply ended by its
+//! DISCONNECTED, so a peer that is not ZMTP never takes a live session
+//! away. A session ended by our own unbind or disconnect sends no event:
+//! those calls forget its endpoint themselves.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,22 +24,29 @@ use crate::error::zs_result::*;
 use crate::error::{ZsError, ZsResult};
 use crate::raw::RawCtx;
 
-const HANDSHAKE_FAILED: u16 = (zmq_sys::ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
-    | zmq_sys::ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
-    | zmq_sys::ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) as u16;
 const SUCCEEDED: u16 = zmq_sys::ZMQ_EVENT_HANDSHAKE_SUCCEEDED as u16;
 const DISCONNECTED: u16 = zmq_sys::ZMQ_EVENT_DISCONNECTED as u16;
+const OPENED: u16 = (zmq_sys::ZMQ_EVENT_ACCEPTED | zmq_sys::ZMQ_EVENT_CONNECTED) as u16;
 
 static NEXT_MONITOR: AtomicU64 = AtomicU64::new(1);
 
-/// Sessions seen on one endpoint (for a connect: the endpoint connected
-/// to; for a bind: the local address of the accepted connections).
-#[derive(Default, Debug)]
-struct Sessions {
-    live: u32,
-    failed: u32,
-    /// When the latest handshake on it was read.
-    up_at: Option<Instant>,
+/// Forget connection `fd` (it ended).
+fn end(pending: &mut Vec<Conn>, live: &mut Vec<Conn>, fd: u32) {
+    pending.retain(|c| c.fd != fd);
+    if let Some(i) = live.iter().position(|c| c.fd == fd) {
+        live.remove(i);
+    }
+}
+
+/// One connection of the socket, by descriptor.
+#[derive(Debug)]
+struct Conn {
+    fd: u32,
+    /// For a connection still in its handshake: the endpoint it was
+    /// accepted on or connected to. For a live session: the endpoint its
+    /// handshake named (for a connect: the endpoint connected to; for a
+    /// bind: the local address of the accepted connection).
+    endpoint: String,
 }
 
 /// How long a subscriber's subscriptions may take, after its handshake, to
@@ -45,7 +56,12 @@ const SUBSCRIPTION_SETTLE: Duration = Duration::from_millis(20);
 
 pub struct Monitor {
     pair: Option<zmq::Socket>,
-    sessions: HashMap<String, Sessions>,
+    /// Connections in their handshake, oldest first.
+    pending: Vec<Conn>,
+    /// Live sessions.
+    live: Vec<Conn>,
+    /// When the latest handshake on each endpoint was read.
+    up_at: HashMap<String, Instant>,
 }
 
 impl Monitor {
@@ -53,7 +69,9 @@ impl Monitor {
     fn idle() -> Monitor {
         Monitor {
             pair: None,
-            sessions: HashMap::new(),
+            pending: Vec::new(),
+            live: Vec::new(),
+            up_at: HashMap::new(),
         }
     }
 
@@ -64,7 +82,7 @@ impl Monitor {
             "inproc://zmqsocket-monitor-{}",
             NEXT_MONITOR.fetch_add(1, Ordering::Relaxed)
         );
-        let events = i32::from(SUCCEEDED | HANDSHAKE_FAILED | DISCONNECTED);
+        let events = i32::from(OPENED | SUCCEEDED | DISCONNECTED);
         sock.monitor(&endpoint, events).map_err(fail)?;
         let pair = ctx.socket(zs_socket_type::ZS_PAIR).map_err(fail)?;
         pair.set_rcvhwm(0).map_err(fail)?;
@@ -72,7 +90,7 @@ impl Monitor {
         pair.connect(&endpoint).map_err(fail)?;
         Ok(Monitor {
             pair: Some(pair),
-            sessions: HashMap::new(),
+            ..Monitor::idle()
         })
     }
 
@@ -85,23 +103,23 @@ impl Monitor {
             let [head, endpoint, ..] = frames.as_slice() else {
                 continue;
             };
-            if head.len() < 2 {
+            // The event number (u16) and its value (u32: a descriptor for
+            // ACCEPTED, CONNECTED and DISCONNECTED), native byte order.
+            let (Some(event), Some(value)) = (head.get(..2), head.get(2..6)) else {
                 continue;
-            }
-            let event = u16::from_ne_bytes([head[0], head[1]]);
+            };
+            let event = u16::from_ne_bytes([event[0], event[1]]);
+            let fd = u32::from_ne_bytes([value[0], value[1], value[2], value[3]]);
             let endpoint = String::from_utf8_lossy(endpoint).into_owned();
-            let s = self.sessions.entry(endpoint).or_default();
-            if event == SUCCEEDED {
-                s.live += 1;
-                s.up_at = Some(Instant::now());
-            } else if event & HANDSHAKE_FAILED != 0 {
-                s.failed += 1;
+            if event & OPENED != 0 {
+                end(&mut self.pending, &mut self.live, fd);
+                self.pending.push(Conn { fd, endpoint });
+            } else if event == SUCCEEDED {
+                let fd = self.pending.pop().map_or(u32::MAX, |c| c.fd);
+                self.up_at.insert(endpoint.clone(), Instant::now());
+                self.live.push(Conn { fd, endpoint });
             } else if event == DISCONNECTED {
-                if s.failed > 0 {
-                    s.failed -= 1;
-                } else {
-                    s.live = s.live.saturating_sub(1);
-                }
+                end(&mut self.pending, &mut self.live, fd);
             }
         }
     }
@@ -116,19 +134,21 @@ impl Monitor {
 
     /// Live sessions on `endpoint`.
     pub fn live(&self, endpoint: &str) -> u32 {
-        self.sessions.get(endpoint).map_or(0, |s| s.live)
+        self.live.iter().filter(|c| c.endpoint == endpoint).count() as u32
     }
 
     /// Live sessions on all endpoints.
     pub fn total(&self) -> u32 {
-        self.sessions.values().map(|s| s.live).sum()
+        self.live.len() as u32
     }
 
-    /// Forget the sessions of endpoints for which `gone` is true (our own
-    /// disconnect or unbind ended them without an event).
+    /// Forget the connections on endpoints for which `gone` is true (our
+    /// own disconnect or unbind ended them without an event).
     pub fn forget(&mut self, gone: impl Fn(&str) -> bool) {
         self.drain();
-        self.sessions.retain(|e, _| !gone(e));
+        self.pending.retain(|c| !gone(&c.endpoint));
+        self.live.retain(|c| !gone(&c.endpoint));
+        self.up_at.retain(|e, _| !gone(e));
     }
 }
 
@@ -203,8 +223,7 @@ pub fn wait_connected(
         let up_at = state
             .monitor
             .as_ref()
-            .and_then(|m| m.sessions.get(&endpoint))
-            .and_then(|s| s.up_at);
+            .and_then(|m| m.up_at.get(&endpoint).copied());
         if let Some(left) = up_at.and_then(|t| SUBSCRIPTION_SETTLE.checked_sub(t.elapsed())) {
             std::thread::sleep(left);
         }

@@ -226,6 +226,128 @@ pub(crate) fn free_message(msg: *mut zs_message) {
         // SAFETY: a non-NULL owner is only ever set by crate::recv from
         // Box::into_raw of a Received, and the struct is zeroed above, so a
         // second free of the same struct sees NULL.
-        drop(unsafe { Box::from_raw(owner as *mut crate::recv::Received) });
+        crate::recv::release(unsafe { Box::from_raw(owner as *mut crate::recv::Received) });
+    }
+}
+
+/// A libzmq socket's own pointer, for the per-message calls (zmq_send,
+/// zmq_msg_recv) that go to libzmq directly rather than through the zmq
+/// crate's `Message`, which asks libzmq for a message's data and size
+/// through two more calls at each use. The `zmq::Socket` it was taken
+/// from owns the socket and outlives every use: both live in the same
+/// `SocketState`.
+#[derive(Clone, Copy)]
+pub(crate) struct RawSock(*mut c_void);
+
+// SAFETY: a libzmq socket may be used from any thread as long as one
+// thread at a time does (zmq(7)); the socket's mutex in the handle table
+// serialises every use, as it does for the zmq::Socket itself.
+unsafe impl Send for RawSock {}
+
+impl RawSock {
+    pub(crate) fn of(sock: &mut zmq::Socket) -> RawSock {
+        RawSock(sock.as_mut_ptr())
+    }
+
+    /// Queue one frame (a copy of `data`), as zmq_send(3).
+    #[inline]
+    pub(crate) fn send(self, data: &[u8], flags: i32) -> Result<(), zmq::Error> {
+        // SAFETY: self.0 is a live socket (see RawSock), used by one thread
+        // at a time; data is a valid slice that libzmq copies before
+        // returning.
+        let rc =
+            unsafe { zmq_sys::zmq_send(self.0, data.as_ptr() as *const c_void, data.len(), flags) };
+        if rc == -1 {
+            return Err(last_zmq_error());
+        }
+        Ok(())
+    }
+
+    /// Receive the next frame into `msg`, as zmq_msg_recv(3).
+    #[inline]
+    pub(crate) fn recv(self, msg: &mut RawMsg, flags: i32) -> Result<(), zmq::Error> {
+        // SAFETY: self.0 is a live socket (see RawSock), used by one thread
+        // at a time; msg.0 is an initialised zmq_msg_t that libzmq closes
+        // and refills.
+        let rc = unsafe { zmq_sys::zmq_msg_recv(&mut msg.0, self.0, flags) };
+        if rc == -1 {
+            return Err(last_zmq_error());
+        }
+        Ok(())
+    }
+}
+
+fn last_zmq_error() -> zmq::Error {
+    // SAFETY: zmq_errno only reads this thread's errno.
+    zmq::Error::from_raw(unsafe { zmq_sys::zmq_errno() })
+}
+
+/// A libzmq message (zmq_msg_t, aligned as libzmq aligns it), closed on
+/// drop. Its data may live inside it (libzmq keeps small messages inline),
+/// so a pointer from [`RawMsg::frame`] is valid only while the RawMsg
+/// stays where it was when the pointer was taken.
+#[repr(C, align(8))]
+pub(crate) struct RawMsg(zmq_sys::zmq_msg_t);
+
+impl RawMsg {
+    #[inline]
+    pub(crate) fn new() -> RawMsg {
+        let mut m = RawMsg(zmq_sys::zmq_msg_t { __: [0; 64] });
+        // SAFETY: zmq_msg_init initialises an empty message in place and
+        // cannot fail.
+        unsafe { zmq_sys::zmq_msg_init(&mut m.0) };
+        m
+    }
+
+    /// The message's bytes, where they are now.
+    #[inline]
+    pub(crate) fn frame(&mut self) -> zs_frame {
+        // SAFETY: self.0 is an initialised message; data and size only
+        // read it.
+        unsafe {
+            zs_frame {
+                data: zmq_sys::zmq_msg_data(&mut self.0) as *const c_void,
+                len: zmq_sys::zmq_msg_size(&self.0),
+            }
+        }
+    }
+
+    /// The message's bytes, borrowed.
+    #[inline]
+    pub(crate) fn bytes(&mut self) -> &[u8] {
+        let f = self.frame();
+        if f.len == 0 {
+            return &[];
+        }
+        // SAFETY: libzmq guarantees `len` readable bytes at data while the
+        // message is neither closed nor moved, which the borrow of self
+        // ensures.
+        unsafe { std::slice::from_raw_parts(f.data as *const u8, f.len) }
+    }
+
+    /// Close the message and leave an empty one in its place.
+    #[inline]
+    pub(crate) fn reset(&mut self) {
+        // SAFETY: self.0 is an initialised message: closed once, then
+        // initialised again in place (zmq_msg_init cannot fail).
+        unsafe {
+            zmq_sys::zmq_msg_close(&mut self.0);
+            zmq_sys::zmq_msg_init(&mut self.0);
+        }
+    }
+
+    /// True when more frames of the same message follow.
+    #[inline]
+    pub(crate) fn more(&self) -> bool {
+        // SAFETY: self.0 is an initialised message; zmq_msg_more only
+        // reads it.
+        unsafe { zmq_sys::zmq_msg_more(&self.0) != 0 }
+    }
+}
+
+impl Drop for RawMsg {
+    fn drop(&mut self) {
+        // SAFETY: self.0 is an initialised message, closed exactly once.
+        unsafe { zmq_sys::zmq_msg_close(&mut self.0) };
     }
 }

@@ -1,57 +1,98 @@
 //! Receiving (SPEC section 10): one frame or one whole message, handed to
 //! the caller in libzmq's own buffers, without copying.
 
-use std::os::raw::c_void;
+use std::cell::RefCell;
 
 use crate::blocking::{retry, Direction, Wait};
 use crate::error::ZsResult;
 use crate::handles::{Entry, Locked};
+use crate::raw::RawMsg;
 use crate::types::{zs_frame, zs_message};
 
 /// What a `zs_message`'s `owner` points to: the libzmq messages and the
 /// frames that point into them. A single frame, the common case, costs one
-/// allocation.
+/// allocation, and libzmq receives straight into it.
 pub enum Received {
     One {
-        msg: zmq::Message,
+        msg: RawMsg,
         frame: zs_frame,
     },
     Many {
         // Kept alive (not read) while the caller reads `frames`.
-        msgs: Vec<zmq::Message>,
+        msgs: Vec<RawMsg>,
         frames: Vec<zs_frame>,
     },
 }
 
-fn frame_of(m: &zmq::Message) -> zs_frame {
-    zs_frame {
-        data: m.as_ptr() as *const c_void,
-        len: m.len(),
-    }
-}
-
 impl Received {
-    /// Box the messages and give their frames to the caller: the
-    /// `zs_message` to write to `*out`. The frames are taken from the
-    /// messages where they finally rest (libzmq keeps a small message inside
-    /// its zmq_msg_t), and neither the Box nor a Vec's buffer moves again.
+    /// Give the messages' frames to the caller: the `zs_message` to write
+    /// to `*out`. The frames are taken from the messages where they finally
+    /// rest (libzmq keeps a small message inside its zmq_msg_t), and
+    /// neither the Box nor a Vec's buffer moves again.
     fn into_message(mut self: Box<Received>) -> zs_message {
         let (frames, count) = match &mut *self {
             Received::One { msg, frame } => {
-                *frame = frame_of(msg);
+                *frame = msg.frame();
                 (frame as *mut zs_frame, 1)
             }
             Received::Many { msgs, frames } => {
-                *frames = msgs.iter().map(frame_of).collect();
+                *frames = msgs.iter_mut().map(RawMsg::frame).collect();
                 (frames.as_mut_ptr(), frames.len())
             }
         };
         zs_message {
             frames,
             count,
-            owner: Box::into_raw(self) as *mut c_void,
+            owner: Box::into_raw(self) as *mut std::os::raw::c_void,
         }
     }
+}
+
+/// Single-frame boxes kept for reuse, per thread.
+const POOL_SLOTS: usize = 32;
+
+thread_local! {
+    /// Boxes of freed single-frame messages, each holding an empty libzmq
+    /// message: a harness that receives and frees in a loop allocates
+    /// nothing per message.
+    // The boxes themselves are what is reused (a message's frames point
+    // into its box), so they stay boxed.
+    #[allow(clippy::vec_box)]
+    static POOL: RefCell<Vec<Box<Received>>> = const { RefCell::new(Vec::new()) };
+}
+
+fn empty_one() -> Box<Received> {
+    POOL.try_with(|p| p.borrow_mut().pop())
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| {
+            Box::new(Received::One {
+                msg: RawMsg::new(),
+                frame: zs_frame {
+                    data: std::ptr::null(),
+                    len: 0,
+                },
+            })
+        })
+}
+
+/// Release what a received message holds (`owner` of a `zs_message`):
+/// its libzmq messages are closed, and a single-frame box is kept for this
+/// thread's next receive.
+pub fn release(mut boxed: Box<Received>) {
+    match &mut *boxed {
+        Received::One { msg, .. } => {
+            // Close the received message, leaving an empty one in its place.
+            msg.reset();
+        }
+        Received::Many { .. } => return,
+    }
+    let _ = POOL.try_with(|p| {
+        let mut p = p.borrow_mut();
+        if p.len() < POOL_SLOTS {
+            p.push(boxed);
+        }
+    });
 }
 
 /// Receive one frame (`whole == false`) or every frame of the next message.
@@ -61,14 +102,20 @@ pub fn recv(
     wait: Wait,
     whole: bool,
 ) -> ZsResult<zs_message> {
-    let mut first = zmq::Message::new();
-    retry(entry, state, Direction::Recv, wait, true, |sock, flags| {
-        sock.recv(&mut first, flags)
-    })?;
-    let boxed = if whole && first.get_more() {
-        let mut msgs = vec![first];
+    let mut boxed = empty_one();
+    let Received::One { msg: first, .. } = &mut *boxed else {
+        unreachable!("made as One just above")
+    };
+    if let Err(e) = retry(entry, state, Direction::Recv, wait, true, |sock, flags| {
+        sock.recv(first, flags)
+    }) {
+        release(boxed);
+        return Err(e);
+    }
+    if whole && first.more() {
+        let mut msgs = vec![std::mem::replace(first, RawMsg::new())];
         loop {
-            let mut msg = zmq::Message::new();
+            let mut msg = RawMsg::new();
             // The rest of a message arrives with its first frame.
             retry(
                 entry,
@@ -78,24 +125,16 @@ pub fn recv(
                 false,
                 |sock, flags| sock.recv(&mut msg, flags),
             )?;
-            let more = msg.get_more();
+            let more = msg.more();
             msgs.push(msg);
             if !more {
                 break;
             }
         }
-        Box::new(Received::Many {
+        *boxed = Received::Many {
             msgs,
             frames: Vec::new(),
-        })
-    } else {
-        Box::new(Received::One {
-            msg: first,
-            frame: zs_frame {
-                data: std::ptr::null(),
-                len: 0,
-            },
-        })
-    };
+        };
+    }
     Ok(boxed.into_message())
 }

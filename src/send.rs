@@ -12,6 +12,7 @@ use crate::handles::{Entry, Locked};
 /// first frame is queued libzmq accepts the rest at once (its HWM counts
 /// whole messages), so the later frames never time out: a message is never
 /// left half sent.
+#[inline]
 pub fn send_frames(
     entry: &Entry,
     state: &mut Locked<'_>,
@@ -21,7 +22,31 @@ pub fn send_frames(
     send_prefixed(entry, state, None, frames, wait)
 }
 
+/// [`send_frames`] for a single-frame message: the common case, kept
+/// short.
+#[inline]
+pub fn send_one(entry: &Entry, state: &mut Locked<'_>, data: &[u8], wait: Wait) -> ZsResult<()> {
+    if state.max_msg_size >= 0 && data.len() as u64 > state.max_msg_size as u64 {
+        return Err(too_large(entry, data.len() as u128, state.max_msg_size));
+    }
+    retry(entry, state, Direction::Send, wait, true, |sock, flags| {
+        sock.send(data, flags)
+    })
+}
+
+#[cold]
+fn too_large(entry: &Entry, total: u128, max: i64) -> ZsError {
+    ZsError::new(
+        ZS_ERR_MESSAGE_TOO_LARGE,
+        format!(
+            "{}: the message is {total} bytes, above the socket's maximum of {max}",
+            entry.describe(),
+        ),
+    )
+}
+
 /// [`send_frames`] with an optional extra first frame.
+#[inline]
 pub fn send_prefixed(
     entry: &Entry,
     state: &mut Locked<'_>,
@@ -33,14 +58,7 @@ pub fn send_prefixed(
     if state.max_msg_size >= 0 {
         let total: u128 = all().map(|f| f.len() as u128).sum();
         if total > state.max_msg_size as u128 {
-            return Err(ZsError::new(
-                ZS_ERR_MESSAGE_TOO_LARGE,
-                format!(
-                    "{}: the message is {total} bytes, above the socket's maximum of {}",
-                    entry.describe(),
-                    state.max_msg_size
-                ),
-            ));
+            return Err(too_large(entry, total, state.max_msg_size));
         }
     }
     let last = frames.len() + usize::from(prefix.is_some()) - 1;

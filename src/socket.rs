@@ -64,6 +64,8 @@ pub struct SocketState {
     /// Declared before `ctx`: the socket is closed before the context's
     /// reference is dropped.
     pub sock: zmq::Socket,
+    /// `sock`'s pointer, for sending and receiving straight through libzmq.
+    pub raw: crate::raw::RawSock,
     pub kind: zs_socket_type,
     /// Binds in the order they were made.
     pub binds: Vec<Bind>,
@@ -174,13 +176,25 @@ fn endpoint_port(endpoint: &str) -> Option<u16> {
     endpoint.rsplit(':').next()?.parse().ok()
 }
 
+/// The ZAP domain every socket gets (see [`SocketState::new`]).
+const ZAP_DOMAIN: &str = "zmqsocket";
+
 impl SocketState {
     /// A new libzmq socket with zmqsocket's defaults: dual-stack, linger
     /// 1000 ms, HWMs 100, ROUTER_MANDATORY on ROUTERs.
     pub fn new(ctx: Arc<RawCtx>, kind: zs_socket_type) -> ZsResult<SocketState> {
         let what = format!("new {} socket", kind.name());
-        let sock = ctx.socket(kind).map_err(zmq_err(&what))?;
+        let mut sock = ctx.socket(kind).map_err(zmq_err(&what))?;
+        let raw = crate::raw::RawSock::of(&mut sock);
         sock.set_ipv6(true).map_err(zmq_err(&what))?;
+        // A ZAP domain makes libzmq refuse peers that speak ZMTP 1.0 or 2.0
+        // (libzmq 2.x and 3.x). Without it, any byte stream whose first
+        // byte is not 0xff is taken for a ZMTP 1.0 peer, and whatever
+        // parses as frames is delivered: a port scanner or an HTTP request
+        // would become messages. No ZAP handler runs in zmqsocket's
+        // context, and enforcement is off, so ZMTP 3 peers connect as
+        // before.
+        sock.set_zap_domain(ZAP_DOMAIN).map_err(zmq_err(&what))?;
         sock.set_linger(DEFAULT_LINGER_MS).map_err(zmq_err(&what))?;
         sock.set_sndhwm(DEFAULT_HWM).map_err(zmq_err(&what))?;
         sock.set_rcvhwm(DEFAULT_HWM).map_err(zmq_err(&what))?;
@@ -189,6 +203,7 @@ impl SocketState {
         }
         Ok(SocketState {
             sock,
+            raw,
             kind,
             binds: Vec::new(),
             connects: Vec::new(),
