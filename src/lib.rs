@@ -15,6 +15,7 @@
 //! - [`send`], [`recv`]: messages out and in;
 //! - [`bulk`]: pump and drain, many messages in one call;
 //! - [`introspect`]: what a socket is attached to;
+//! - [`inproc`]: inproc names, and libzmq's connects waiting for a binder;
 //! - [`monitor`]: real connection state, from libzmq's socket monitor;
 //! - [`poll`]: waiting on several sockets at once.
 
@@ -24,6 +25,7 @@ mod bulk;
 pub mod error;
 mod handles;
 mod hosts;
+mod inproc;
 mod introspect;
 mod monitor;
 mod poll;

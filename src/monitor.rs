@@ -28,6 +28,9 @@ const SUCCEEDED: u16 = zmq_sys::ZMQ_EVENT_HANDSHAKE_SUCCEEDED as u16;
 const DISCONNECTED: u16 = zmq_sys::ZMQ_EVENT_DISCONNECTED as u16;
 const OPENED: u16 = (zmq_sys::ZMQ_EVENT_ACCEPTED | zmq_sys::ZMQ_EVENT_CONNECTED) as u16;
 
+/// How many ended endpoints a monitor keeps ignoring events of.
+const MAX_IGNORED: usize = 32;
+
 static NEXT_MONITOR: AtomicU64 = AtomicU64::new(1);
 
 /// Forget connection `fd` (it ended).
@@ -62,6 +65,10 @@ pub struct Monitor {
     live: Vec<Conn>,
     /// When the latest handshake on each endpoint was read.
     up_at: HashMap<String, Instant>,
+    /// Endpoints we unbound or disconnected: events about them still in
+    /// the queue (a handshake that completed as we disconnected) are
+    /// ignored, until the socket attaches there again.
+    ignored: Vec<Box<dyn Fn(&str) -> bool + Send>>,
 }
 
 impl Monitor {
@@ -72,6 +79,7 @@ impl Monitor {
             pending: Vec::new(),
             live: Vec::new(),
             up_at: HashMap::new(),
+            ignored: Vec::new(),
         }
     }
 
@@ -111,6 +119,9 @@ impl Monitor {
             let event = u16::from_ne_bytes([event[0], event[1]]);
             let fd = u32::from_ne_bytes([value[0], value[1], value[2], value[3]]);
             let endpoint = String::from_utf8_lossy(endpoint).into_owned();
+            if self.ignored.iter().any(|gone| gone(&endpoint)) {
+                continue;
+            }
             if event & OPENED != 0 {
                 end(&mut self.pending, &mut self.live, fd);
                 self.pending.push(Conn { fd, endpoint });
@@ -144,11 +155,24 @@ impl Monitor {
 
     /// Forget the connections on endpoints for which `gone` is true (our
     /// own disconnect or unbind ended them without an event).
-    pub fn forget(&mut self, gone: impl Fn(&str) -> bool) {
+    pub fn forget(&mut self, gone: impl Fn(&str) -> bool + Send + 'static) {
         self.drain();
         self.pending.retain(|c| !gone(&c.endpoint));
         self.live.retain(|c| !gone(&c.endpoint));
         self.up_at.retain(|e, _| !gone(e));
+        // Events about an endpoint arrive within moments of its end: only
+        // the latest few need ignoring.
+        if self.ignored.len() >= MAX_IGNORED {
+            drop(self.ignored.remove(0));
+        }
+        self.ignored.push(Box::new(gone));
+    }
+
+    /// The socket attached to `endpoint` (as libzmq resolved it) again:
+    /// its events count from now on. Call [`Monitor::drain`] just before
+    /// the bind or connect, so that old events are read while ignored.
+    pub fn attached(&mut self, endpoint: &str) {
+        self.ignored.retain(|gone| !gone(endpoint));
     }
 }
 

@@ -249,6 +249,11 @@ impl RawSock {
         RawSock(sock.as_mut_ptr())
     }
 
+    /// The socket's address: a name for it, unique while it lives.
+    pub(crate) fn id(&self) -> usize {
+        self.0 as usize
+    }
+
     /// Queue one frame (a copy of `data`), as zmq_send(3).
     #[inline]
     pub(crate) fn send(self, data: &[u8], flags: i32) -> Result<(), zmq::Error> {

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use crate::error::zs_result::*;
 use crate::error::{from_zmq, invalid, ZsError, ZsResult};
 use crate::hosts;
+use crate::inproc;
 use crate::monitor::Monitor;
 use crate::raw::RawCtx;
 use crate::types::zs_socket_type;
@@ -94,6 +95,13 @@ pub struct SocketState {
 
 impl Drop for SocketState {
     fn drop(&mut self) {
+        // A connect still waiting for an inproc binder is taken off
+        // libzmq's list first (see crate::inproc).
+        let _sinks = inproc::socket_closing(
+            &self.ctx,
+            self.raw.id(),
+            self.connects.iter().map(|c| c.endpoint.as_str()),
+        );
         // Before the fields drop (socket, then monitor reader, then context).
         if self.monitor.is_some() {
             crate::raw::stop_monitor(&mut self.sock);
@@ -222,10 +230,29 @@ impl SocketState {
 
     /// Set both HWMs (already checked by [`hwm_value`]) before a bind or
     /// connect. Since libzmq 4.2 they apply to all the socket's pipes.
+    ///
+    /// libzmq 4.3.4 sends every HWM change to the peer end of each of the
+    /// socket's pipes, even a pipe whose peer has just finished terminating
+    /// and freed itself (a use-after-free in libzmq's I/O thread, seen when
+    /// sessions come and go while a socket binds or connects). So the HWMs
+    /// are set only when they change, and then only after the socket has
+    /// processed the commands waiting for it (which retires such pipes).
     fn set_hwms(&mut self, (send, recv): (i32, i32), what: &str) -> ZsResult<()> {
-        self.sock.set_sndhwm(send).map_err(zmq_err(what))?;
-        self.sock.set_rcvhwm(recv).map_err(zmq_err(what))?;
-        self.hwms = (send, recv);
+        if self.hwms == (send, recv) {
+            return Ok(());
+        }
+        if self.attached {
+            // ZMQ_EVENTS makes libzmq process the socket's pending commands.
+            let _ = self.sock.get_events();
+        }
+        if self.hwms.0 != send {
+            self.sock.set_sndhwm(send).map_err(zmq_err(what))?;
+            self.hwms.0 = send;
+        }
+        if self.hwms.1 != recv {
+            self.sock.set_rcvhwm(recv).map_err(zmq_err(what))?;
+            self.hwms.1 = recv;
+        }
         Ok(())
     }
 
@@ -237,8 +264,10 @@ impl SocketState {
         what: &str,
         attach: impl FnOnce(&zmq::Socket) -> Result<T, zmq::Error>,
     ) -> ZsResult<T> {
-        if self.monitor.is_none() {
-            self.monitor = Some(Monitor::start(&self.ctx, &self.sock)?);
+        match self.monitor.as_mut() {
+            None => self.monitor = Some(Monitor::start(&self.ctx, &self.sock)?),
+            // Events of what was here before are read while still ignored.
+            Some(m) => m.drain(),
         }
         let before = self.hwms;
         self.set_hwms(hwms, what)?;
@@ -370,11 +399,30 @@ impl SocketState {
                 ),
             ));
         }
-        self.attach_with_hwms((send_hwm, recv_hwm), endpoint, |s| s.bind(endpoint))?;
+        if let Some(c) = self.connects.iter().find(|c| c.endpoint == endpoint) {
+            return Err(self_connect_error(endpoint, &c.describe()));
+        }
+        let hwms = (send_hwm, recv_hwm);
+        if inproc::is_inproc(endpoint) {
+            let id = self.raw.id();
+            inproc::bind(id, endpoint, || {
+                self.attach_with_hwms(hwms, endpoint, |s| s.bind(endpoint))
+            })?;
+        } else {
+            self.attach_with_hwms(hwms, endpoint, |s| s.bind(endpoint))?;
+        }
         let resolved = match self.sock.get_last_endpoint() {
             Ok(Ok(s)) if !s.is_empty() => s,
             _ => endpoint.to_string(),
         };
+        // A wildcard bind may resolve to an endpoint this socket connects
+        // to: undo it (see self_connect_error).
+        if let Some(c) = self.connects.iter().find(|c| c.endpoint == resolved) {
+            let err = self_connect_error(&resolved, &c.describe());
+            let _ = self.sock.unbind(&resolved);
+            wait_port_free(&resolved);
+            return Err(err);
+        }
         let port = if resolved.starts_with("tcp://") {
             Some(endpoint_port(&resolved).ok_or_else(|| {
                 ZsError::new(
@@ -385,6 +433,9 @@ impl SocketState {
         } else {
             None
         };
+        if let Some(m) = self.monitor.as_mut() {
+            m.attached(&resolved);
+        }
         self.binds.push(Bind {
             port,
             endpoint: resolved,
@@ -427,19 +478,26 @@ impl SocketState {
 
     fn unbind_at(&mut self, i: usize) -> ZsResult<()> {
         let endpoint = self.binds[i].endpoint.clone();
-        match self.sock.unbind(&endpoint) {
-            Ok(()) | Err(zmq::Error::ENOENT) => {}
-            Err(e) => return Err(zmq_err(&endpoint)(e)),
+        let unbind = || match self.sock.unbind(&endpoint) {
+            Ok(()) | Err(zmq::Error::ENOENT) => Ok(()),
+            Err(e) => Err(zmq_err(&endpoint)(e)),
+        };
+        if inproc::is_inproc(&endpoint) {
+            inproc::unbind(self.raw.id(), &endpoint, unbind)?;
+        } else {
+            unbind()?;
         }
         let bind = self.binds.remove(i);
         wait_port_free(&endpoint);
         // The sessions accepted on it ended without an event: forget the
         // local addresses they were seen on.
-        let connects: Vec<&str> = self.connects.iter().map(|c| c.endpoint.as_str()).collect();
+        let connects: Vec<String> = self.connects.iter().map(|c| c.endpoint.clone()).collect();
         if let Some(m) = self.monitor.as_mut() {
-            m.forget(|e| match bind.port {
+            m.forget(move |e| match bind.port {
                 Some(p) => {
-                    e.starts_with("tcp://") && endpoint_port(e) == Some(p) && !connects.contains(&e)
+                    e.starts_with("tcp://")
+                        && endpoint_port(e) == Some(p)
+                        && !connects.iter().any(|c| c == e)
                 }
                 None => e == endpoint,
             });
@@ -515,7 +573,24 @@ impl SocketState {
                 ),
             ));
         }
-        self.attach_with_hwms(hwms, endpoint, |s| s.connect(endpoint))?;
+        if let Some(b) = self
+            .binds
+            .iter()
+            .find(|b| b.endpoint == endpoint || b.requested == endpoint)
+        {
+            return Err(self_connect_error(endpoint, &b.endpoint));
+        }
+        if inproc::is_inproc(endpoint) {
+            let id = self.raw.id();
+            inproc::connect(id, endpoint, || {
+                self.attach_with_hwms(hwms, endpoint, |s| s.connect(endpoint))
+            })?;
+        } else {
+            self.attach_with_hwms(hwms, endpoint, |s| s.connect(endpoint))?;
+        }
+        if let Some(m) = self.monitor.as_mut() {
+            m.attached(endpoint);
+        }
         self.connects.push(Connect {
             host,
             endpoint: endpoint.to_string(),
@@ -557,13 +632,18 @@ impl SocketState {
 
     fn disconnect_at(&mut self, i: usize) -> ZsResult<()> {
         let endpoint = self.connects[i].endpoint.clone();
-        match self.sock.disconnect(&endpoint) {
-            Ok(()) | Err(zmq::Error::ENOENT) => {}
-            Err(e) => return Err(zmq_err(&endpoint)(e)),
+        let disconnect = || match self.sock.disconnect(&endpoint) {
+            Ok(()) | Err(zmq::Error::ENOENT) => Ok(()),
+            Err(e) => Err(zmq_err(&endpoint)(e)),
+        };
+        if inproc::is_inproc(&endpoint) {
+            inproc::disconnect(&self.ctx, self.raw.id(), &endpoint, disconnect)?;
+        } else {
+            disconnect()?;
         }
         self.connects.remove(i);
         if let Some(m) = self.monitor.as_mut() {
-            m.forget(|e| e == endpoint);
+            m.forget(move |e| e == endpoint);
         }
         Ok(())
     }
@@ -590,6 +670,20 @@ impl SocketState {
         let disconnected = self.disconnect_from_all_hosts();
         unbound.and(disconnected)
     }
+}
+
+/// libzmq keys a socket's binds and connects by the endpoint string alone:
+/// disconnecting an endpoint the socket also binds under the same string
+/// would end the bind inside libzmq too (and, for inproc, only the bind).
+/// So a socket never connects to its own bind under the same string.
+fn self_connect_error(endpoint: &str, other: &str) -> ZsError {
+    ZsError::new(
+        ZS_ERR_ADDRESS_IN_USE,
+        format!(
+            "{endpoint}: this socket is both bound and connected to it ({other}); \
+             libzmq could not tell the two apart on disconnect"
+        ),
+    )
 }
 
 /// libzmq closes a listener asynchronously, in its I/O thread: wait,

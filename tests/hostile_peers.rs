@@ -16,13 +16,14 @@
 //!   garbage connections close.
 //! - Garbage is never delivered as messages, and zs_peer_count is not
 //!   fooled by connections that fail (garbage, a peer of an incompatible
-//!   socket type). Both tests FAIL with libzmq 4.3.4 and this library as
-//!   they are: libzmq reads a stream whose first byte is not 0xff as an
-//!   unversioned ZMTP/1.0 peer and delivers what parses as 1.0 frames; and
-//!   libzmq emits no HANDSHAKE_FAILED event for some failed handshakes (a
-//!   ZMTP/1.0 protocol error, a READY naming an incompatible socket type),
-//!   so the library's monitor takes the DISCONNECTED that follows off a
-//!   live peer of the same bound endpoint.
+//!   socket type). Both failed against libzmq 4.3.4 before two fixes:
+//!   libzmq reads a stream whose first byte is not 0xff as an unversioned
+//!   ZMTP/1.0 peer and delivers what parses as 1.0 frames (every socket
+//!   now has a ZAP domain, which makes libzmq refuse ZMTP 1.0 and 2.0);
+//!   and libzmq emits no HANDSHAKE_FAILED event for some failed handshakes,
+//!   so a monitor that counted per endpoint took the DISCONNECTED that
+//!   follows off a live peer (peers are now tracked per connection, by the
+//!   file descriptor the monitor events carry).
 
 mod common;
 

@@ -1,0 +1,143 @@
+//! inproc names: who binds them, and the one connect that may wait for a
+//! binder.
+//!
+//! libzmq 4.3.4 lets a socket connect to an inproc name nobody has bound
+//! yet: the connection waits in the context until a bind of the name. If
+//! the connecting socket disconnects it, or is closed, before that bind,
+//! libzmq frees the waiting pipe but keeps it in the context's list, and
+//! the next bind of the name uses freed memory (a crash, or a corrupted
+//! binder). zmqsocket therefore takes the waiting connection off libzmq's
+//! list before it drops one: it binds the name with a throw-away socket
+//! (which consumes every waiting connection of that name), ends the
+//! connection, and closes the throw-away socket.
+//!
+//! Because that bind consumes every waiting connection of the name, only
+//! one socket at a time may wait for a given name; a second connect to the
+//! same unbound name is refused with `ZS_ERR_WRONG_STATE` (binding the
+//! name first, or connecting after the bind, always works).
+//!
+//! Every inproc bind, unbind, connect and drop of a waiting connect runs
+//! under this module's lock, so the record and libzmq agree. Sockets are
+//! named here by their libzmq pointer, unique while they live.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::error::zs_result::*;
+use crate::error::{ZsError, ZsResult};
+use crate::raw::RawCtx;
+use crate::types::zs_socket_type;
+
+#[derive(Default)]
+struct Registry {
+    /// Bound names and the socket that binds each.
+    bound: HashMap<String, usize>,
+    /// Names with a connect that waits for a binder, and its socket.
+    waiting: HashMap<String, usize>,
+}
+
+static REGISTRY: Mutex<Option<Registry>> = Mutex::new(None);
+
+fn with_registry<T>(f: impl FnOnce(&mut Registry) -> T) -> T {
+    let mut guard = REGISTRY.lock().unwrap_or_else(|p| p.into_inner());
+    f(guard.get_or_insert_with(Registry::default))
+}
+
+/// True for an inproc endpoint.
+pub fn is_inproc(endpoint: &str) -> bool {
+    endpoint.starts_with("inproc://")
+}
+
+/// Bind `endpoint` (an inproc name) for socket `id` with `bind`.
+pub fn bind<T>(id: usize, endpoint: &str, bind: impl FnOnce() -> ZsResult<T>) -> ZsResult<T> {
+    with_registry(|r| {
+        let result = bind()?;
+        // The bind consumed any connect waiting for the name.
+        r.waiting.remove(endpoint);
+        r.bound.insert(endpoint.to_string(), id);
+        Ok(result)
+    })
+}
+
+/// Unbind `endpoint` for socket `id` with `unbind`.
+pub fn unbind<T>(id: usize, endpoint: &str, unbind: impl FnOnce() -> ZsResult<T>) -> ZsResult<T> {
+    with_registry(|r| {
+        let result = unbind()?;
+        if r.bound.get(endpoint) == Some(&id) {
+            r.bound.remove(endpoint);
+        }
+        Ok(result)
+    })
+}
+
+/// Connect socket `id` to `endpoint` with `connect`; refused if another
+/// socket already waits for the same unbound name.
+pub fn connect<T>(id: usize, endpoint: &str, connect: impl FnOnce() -> ZsResult<T>) -> ZsResult<T> {
+    with_registry(|r| {
+        let unbound = !r.bound.contains_key(endpoint);
+        if unbound && r.waiting.get(endpoint).is_some_and(|w| *w != id) {
+            return Err(ZsError::new(
+                ZS_ERR_WRONG_STATE,
+                format!(
+                    "{endpoint}: nobody has bound this name yet and another socket already \
+                     waits for it; bind it first (libzmq 4.3.4 cannot drop one of several \
+                     connects waiting for a name safely)"
+                ),
+            ));
+        }
+        let result = connect()?;
+        if unbound {
+            r.waiting.insert(endpoint.to_string(), id);
+        }
+        Ok(result)
+    })
+}
+
+/// Drop socket `id`'s connect to `endpoint` with `drop`, first taking it
+/// off libzmq's list if it still waits for a binder.
+pub fn disconnect<T>(
+    ctx: &RawCtx,
+    id: usize,
+    endpoint: &str,
+    drop: impl FnOnce() -> ZsResult<T>,
+) -> ZsResult<T> {
+    with_registry(|r| {
+        let sink = release(r, ctx, id, endpoint);
+        let result = drop();
+        std::mem::drop(sink);
+        result
+    })
+}
+
+/// Socket `id` is about to close: release its waiting connects and forget
+/// its binds. `connects` are its connect endpoints.
+pub fn socket_closing<'a>(
+    ctx: &RawCtx,
+    id: usize,
+    connects: impl Iterator<Item = &'a str>,
+) -> Vec<zmq::Socket> {
+    with_registry(|r| {
+        r.bound.retain(|_, owner| *owner != id);
+        connects
+            .filter(|e| is_inproc(e))
+            .filter_map(|e| release(r, ctx, id, e))
+            .collect()
+    })
+}
+
+/// If socket `id`'s connect to `endpoint` waits for a binder, bind the name
+/// with a throw-away socket so libzmq attaches (and no longer lists) the
+/// waiting pipe; the caller closes the returned socket after ending the
+/// connection.
+fn release(r: &mut Registry, ctx: &RawCtx, id: usize, endpoint: &str) -> Option<zmq::Socket> {
+    if r.waiting.get(endpoint) != Some(&id) {
+        return None;
+    }
+    r.waiting.remove(endpoint);
+    let sink = ctx.socket(zs_socket_type::ZS_PULL).ok()?;
+    sink.set_linger(0).ok()?;
+    // EADDRINUSE: a socket that is closing still holds the name in libzmq,
+    // and the connect was attached to it, not waiting.
+    sink.bind(endpoint).ok()?;
+    Some(sink)
+}
