@@ -109,13 +109,27 @@ pub fn disconnect<T>(
     })
 }
 
+/// A throw-away socket bound to a name; dropping it unbinds the name at
+/// once (libzmq would unregister it only later, in its reaper thread, when
+/// the socket is closed) and closes it.
+pub struct Sink {
+    sock: zmq::Socket,
+    endpoint: String,
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.sock.unbind(&self.endpoint);
+    }
+}
+
 /// Socket `id` is about to close: release its waiting connects and forget
 /// its binds. `connects` are its connect endpoints.
 pub fn socket_closing<'a>(
     ctx: &RawCtx,
     id: usize,
     connects: impl Iterator<Item = &'a str>,
-) -> Vec<zmq::Socket> {
+) -> Vec<Sink> {
     with_registry(|r| {
         r.bound.retain(|_, owner| *owner != id);
         connects
@@ -129,7 +143,7 @@ pub fn socket_closing<'a>(
 /// with a throw-away socket so libzmq attaches (and no longer lists) the
 /// waiting pipe; the caller closes the returned socket after ending the
 /// connection.
-fn release(r: &mut Registry, ctx: &RawCtx, id: usize, endpoint: &str) -> Option<zmq::Socket> {
+fn release(r: &mut Registry, ctx: &RawCtx, id: usize, endpoint: &str) -> Option<Sink> {
     if r.waiting.get(endpoint) != Some(&id) {
         return None;
     }
@@ -139,5 +153,8 @@ fn release(r: &mut Registry, ctx: &RawCtx, id: usize, endpoint: &str) -> Option<
     // EADDRINUSE: a socket that is closing still holds the name in libzmq,
     // and the connect was attached to it, not waiting.
     sink.bind(endpoint).ok()?;
-    Some(sink)
+    Some(Sink {
+        sock: sink,
+        endpoint: endpoint.to_string(),
+    })
 }

@@ -102,6 +102,12 @@ impl Drop for SocketState {
             self.raw.id(),
             self.connects.iter().map(|c| c.endpoint.as_str()),
         );
+        // libzmq unregisters a closed socket's inproc names only later, in
+        // its reaper thread: unbind them now, so that they can be bound
+        // again as soon as the destroy returns.
+        for b in self.binds.iter().filter(|b| inproc::is_inproc(&b.endpoint)) {
+            let _ = self.sock.unbind(&b.endpoint);
+        }
         // Before the fields drop (socket, then monitor reader, then context).
         if self.monitor.is_some() {
             crate::raw::stop_monitor(&mut self.sock);
