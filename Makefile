@@ -24,7 +24,7 @@ CXX_TESTS := $(wildcard c_tests/test_*.cpp)
 C_TEST_BINS := $(patsubst c_tests/%.c,$(BUILD)/c_tests/%,$(C_TESTS)) \
                $(patsubst c_tests/%.cpp,$(BUILD)/c_tests/%,$(CXX_TESTS))
 
-.PHONY: all lib demo bench install uninstall install-test exports-test test rust-test c-tests check-headers check-ffi-header python-tests php-tests lint clean c-tests-memcheck
+.PHONY: all lib demo bench fuzz install uninstall install-test exports-test test rust-test c-tests check-headers check-ffi-header python-tests php-tests lint clean c-tests-memcheck
 
 all: demo
 
@@ -136,6 +136,14 @@ bench: lib
 	@if [ -f bindings/php/bench/run.sh ]; then \
 	  ZS_BENCH_RAW_MSGS=$$(cat $(CURDIR)/target/bench/raw_100B) sh bindings/php/bench/run.sh $(BENCH_ARGS); \
 	else echo "php bench: skipped, bindings/php/bench/run.sh is not in this checkout"; fi
+
+# The model-based test's sequence decoder under cargo-fuzz, for FUZZ_SECS
+# seconds (cargo-fuzz is installed if missing; RUSTC_BOOTSTRAP=1 lets the
+# stable toolchain take the sanitizer flags cargo-fuzz passes).
+FUZZ_SECS ?= 60
+fuzz:
+	@command -v cargo-fuzz >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
+	cd fuzz && RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run sequences -- -max_total_time=$(FUZZ_SECS)
 
 clean:
 	$(CARGO) clean
