@@ -33,6 +33,15 @@
  *   cap > 0, and they return the full length needed.
  * - No function aborts, prints or exits, whatever it is given; a panic
  *   inside the library is caught and returned as ZS_ERR_INTERNAL.
+ * - Peers must speak ZMTP 3 (libzmq >= 4.0, CZMQ, pyzmq, php-zmq, JeroMQ,
+ *   NetMQ). Every socket has a ZAP domain set ("zmqsocket"; no ZAP handler
+ *   runs and none is required), which makes libzmq refuse ZMTP 1.0 and 2.0
+ *   peers: without it libzmq takes any byte stream whose first byte is not
+ *   0xff for a ZMTP 1.0 peer, and a port scanner's or an HTTP client's
+ *   bytes would be delivered as messages.
+ * - A bind on "*" (zs_bind_to_port's default) listens on every interface
+ *   and is reachable from the network; zs_set_bind_interface or
+ *   ZMQSOCKET_BIND_INTERFACE=127.0.0.1 keeps ports on loopback.
  */
 
 
@@ -522,7 +531,9 @@ int32_t zs_unbind_from_all_ports(zs_socket s);
  * lazily: success means the connect was accepted, not that a peer is
  * there; messages sent meanwhile wait (up to the HWM) and leave once it
  * is. Connecting again to the same host id and port, or to the same
- * endpoint through another id, is ZS_ERR_ALREADY_CONNECTED.
+ * endpoint through another id, is ZS_ERR_ALREADY_CONNECTED; connecting
+ * to an endpoint this socket is bound to under the same string is
+ * ZS_ERR_ADDRESS_IN_USE (see zs_bind_endpoint).
  */
 int32_t zs_connect_to_host(zs_socket s,
                            const char *host_id,
@@ -728,7 +739,10 @@ int32_t zs_poll(const zs_socket *sockets, size_t count, int32_t timeout_ms, bool
  * libzmq resolved it), counted by zs_bound_ports and zs_is_bound_to_port
  * when it is TCP, and removed by zs_unbind_from_all_ports and zs_close. A
  * malformed endpoint or unknown transport is ZS_ERR_INVALID_ARGUMENT; one
- * already taken is ZS_ERR_ADDRESS_IN_USE.
+ * already taken is ZS_ERR_ADDRESS_IN_USE, and so is an endpoint this
+ * socket is connected to under the same string (libzmq keys binds and
+ * connects by that string, so a disconnect would end the bind too). A
+ * destroyed socket's inproc names can be bound again at once.
  */
 int32_t zs_bind_endpoint(zs_socket s, const char *endpoint, int32_t send_hwm, int32_t recv_hwm);
 
@@ -745,7 +759,19 @@ int32_t zs_unbind_endpoint(zs_socket s, const char *endpoint);
  * zs_connect_to_host does (lazily: success means the connect was
  * accepted). Listed by zs_endpoints as "connect <endpoint>", removed by
  * zs_disconnect_from_all_hosts and zs_close. The same endpoint twice (by
- * either form) is ZS_ERR_ALREADY_CONNECTED.
+ * either form) is ZS_ERR_ALREADY_CONNECTED; an endpoint this socket is
+ * bound to under the same string is ZS_ERR_ADDRESS_IN_USE.
+ *
+ * inproc: as in libzmq, a socket may connect to a name nobody has bound
+ * yet; its connection waits, messages queue up to the HWM, and it is made
+ * when the name is bound. One socket at a time may wait for a given name:
+ * a second socket's connect to the same unbound name is
+ * ZS_ERR_WRONG_STATE (bind first, or connect after the bind). The reason
+ * is a libzmq 4.3.4 defect: a waiting connection that is disconnected or
+ * whose socket is destroyed is freed but left in libzmq's list, and the
+ * next bind of the name uses freed memory. zmqsocket takes a waiting
+ * connection off that list before dropping it, by binding the name for a
+ * moment, which would also take every other socket's waiting connection.
  */
 int32_t zs_connect_endpoint(zs_socket s, const char *endpoint, int32_t send_hwm, int32_t recv_hwm);
 

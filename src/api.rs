@@ -387,7 +387,9 @@ pub extern "C" fn zs_unbind_from_all_ports(s: zs_socket) -> i32 {
 /// lazily: success means the connect was accepted, not that a peer is
 /// there; messages sent meanwhile wait (up to the HWM) and leave once it
 /// is. Connecting again to the same host id and port, or to the same
-/// endpoint through another id, is ZS_ERR_ALREADY_CONNECTED.
+/// endpoint through another id, is ZS_ERR_ALREADY_CONNECTED; connecting
+/// to an endpoint this socket is bound to under the same string is
+/// ZS_ERR_ADDRESS_IN_USE (see zs_bind_endpoint).
 #[no_mangle]
 pub extern "C" fn zs_connect_to_host(
     s: zs_socket,
@@ -789,7 +791,10 @@ pub extern "C" fn zs_poll(
 /// libzmq resolved it), counted by zs_bound_ports and zs_is_bound_to_port
 /// when it is TCP, and removed by zs_unbind_from_all_ports and zs_close. A
 /// malformed endpoint or unknown transport is ZS_ERR_INVALID_ARGUMENT; one
-/// already taken is ZS_ERR_ADDRESS_IN_USE.
+/// already taken is ZS_ERR_ADDRESS_IN_USE, and so is an endpoint this
+/// socket is connected to under the same string (libzmq keys binds and
+/// connects by that string, so a disconnect would end the bind too). A
+/// destroyed socket's inproc names can be bound again at once.
 #[no_mangle]
 pub extern "C" fn zs_bind_endpoint(
     s: zs_socket,
@@ -820,7 +825,19 @@ pub extern "C" fn zs_unbind_endpoint(s: zs_socket, endpoint: *const c_char) -> i
 /// zs_connect_to_host does (lazily: success means the connect was
 /// accepted). Listed by zs_endpoints as "connect <endpoint>", removed by
 /// zs_disconnect_from_all_hosts and zs_close. The same endpoint twice (by
-/// either form) is ZS_ERR_ALREADY_CONNECTED.
+/// either form) is ZS_ERR_ALREADY_CONNECTED; an endpoint this socket is
+/// bound to under the same string is ZS_ERR_ADDRESS_IN_USE.
+///
+/// inproc: as in libzmq, a socket may connect to a name nobody has bound
+/// yet; its connection waits, messages queue up to the HWM, and it is made
+/// when the name is bound. One socket at a time may wait for a given name:
+/// a second socket's connect to the same unbound name is
+/// ZS_ERR_WRONG_STATE (bind first, or connect after the bind). The reason
+/// is a libzmq 4.3.4 defect: a waiting connection that is disconnected or
+/// whose socket is destroyed is freed but left in libzmq's list, and the
+/// next bind of the name uses freed memory. zmqsocket takes a waiting
+/// connection off that list before dropping it, by binding the name for a
+/// moment, which would also take every other socket's waiting connection.
 #[no_mangle]
 pub extern "C" fn zs_connect_endpoint(
     s: zs_socket,

@@ -28,6 +28,9 @@ const SUCCEEDED: u16 = zmq_sys::ZMQ_EVENT_HANDSHAKE_SUCCEEDED as u16;
 const DISCONNECTED: u16 = zmq_sys::ZMQ_EVENT_DISCONNECTED as u16;
 const OPENED: u16 = (zmq_sys::ZMQ_EVENT_ACCEPTED | zmq_sys::ZMQ_EVENT_CONNECTED) as u16;
 
+/// Tells whether an endpoint is one the socket left.
+type Gone = Box<dyn Fn(&str) -> bool + Send>;
+
 /// How many ended endpoints a monitor keeps ignoring events of.
 const MAX_IGNORED: usize = 32;
 
@@ -68,7 +71,7 @@ pub struct Monitor {
     /// Endpoints we unbound or disconnected: events about them still in
     /// the queue (a handshake that completed as we disconnected) are
     /// ignored, until the socket attaches there again.
-    ignored: Vec<Box<dyn Fn(&str) -> bool + Send>>,
+    ignored: Vec<Gone>,
 }
 
 impl Monitor {

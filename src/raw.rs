@@ -213,6 +213,19 @@ pub(crate) fn stop_monitor(sock: &mut zmq::Socket) {
     unsafe { zmq_sys::zmq_socket_monitor(sock.as_mut_ptr(), std::ptr::null(), 0) };
 }
 
+/// Wait up to `ms` for `fd` (a socket's ZMQ_FD) to become readable: true
+/// if it did, that is, if commands arrived for the socket.
+pub(crate) fn fd_readable(fd: std::os::unix::io::RawFd, ms: i32) -> bool {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: p is one valid pollfd on the stack, and nfds is 1.
+    let rc = unsafe { libc::poll(&mut p, 1, ms) };
+    rc > 0
+}
+
 /// Release what a `zs_message` holds and zero it. NULL and a zeroed
 /// message are no-ops.
 pub(crate) fn free_message(msg: *mut zs_message) {

@@ -20,6 +20,10 @@ pub(crate) const DEFAULT_HWM: i32 = 100;
 /// The smallest ZMQ_MAXMSGSIZE given to libzmq: room for a ZMTP READY
 /// command with a 255-byte routing id and the socket type.
 pub(crate) const MIN_LIBZMQ_MAXMSGSIZE: i64 = 512;
+/// Before a socket's HWMs change, its commands are processed until none
+/// has arrived for this long (see [`SocketState::settle_commands`]).
+const HWM_SETTLE: Duration = Duration::from_millis(10);
+const HWM_SETTLE_ROUNDS: usize = 50;
 /// How long an unbind waits, at most, for the port to be free again.
 const UNBIND_WAIT: Duration = Duration::from_secs(2);
 
@@ -240,16 +244,17 @@ impl SocketState {
     /// libzmq 4.3.4 sends every HWM change to the peer end of each of the
     /// socket's pipes, even a pipe whose peer has just finished terminating
     /// and freed itself (a use-after-free in libzmq's I/O thread, seen when
-    /// sessions come and go while a socket binds or connects). So the HWMs
-    /// are set only when they change, and then only after the socket has
-    /// processed the commands waiting for it (which retires such pipes).
+    /// sessions come and go while a socket binds or connects): such a pipe
+    /// has acknowledged its peer's termination and waits, in the socket's
+    /// list, for the peer's last acknowledgement. So the HWMs are set only
+    /// when they change, and then only once the socket's commands have
+    /// settled (see [`SocketState::settle_commands`]).
     fn set_hwms(&mut self, (send, recv): (i32, i32), what: &str) -> ZsResult<()> {
         if self.hwms == (send, recv) {
             return Ok(());
         }
         if self.attached {
-            // ZMQ_EVENTS makes libzmq process the socket's pending commands.
-            let _ = self.sock.get_events();
+            self.settle_commands();
         }
         if self.hwms.0 != send {
             self.sock.set_sndhwm(send).map_err(zmq_err(what))?;
@@ -260,6 +265,24 @@ impl SocketState {
             self.hwms.1 = recv;
         }
         Ok(())
+    }
+
+    /// Process the socket's commands until none has arrived for
+    /// [`HWM_SETTLE`] (at most [`HWM_SETTLE_ROUNDS`] rounds): a pipe whose
+    /// termination is under way gets its peer's last acknowledgement and
+    /// leaves the socket's list. (ZMQ_EVENTS makes libzmq process the
+    /// socket's pending commands; ZMQ_FD becomes readable when new ones
+    /// arrive.)
+    fn settle_commands(&mut self) {
+        let Ok(fd) = self.sock.get_fd() else {
+            return;
+        };
+        for _ in 0..HWM_SETTLE_ROUNDS {
+            let _ = self.sock.get_events();
+            if !crate::raw::fd_readable(fd, HWM_SETTLE.as_millis() as i32) {
+                break;
+            }
+        }
     }
 
     /// Set the HWMs, run `attach` (a bind or connect), and put the HWMs

@@ -691,17 +691,13 @@ impl Worker {
     fn dispatch(&mut self, op: Op) {
         let i = self.rng.index(self.pairs.len());
         match op {
-            Op::PairCreate => {
-                if self.pairs.len() < MAX_PAIRS {
-                    self.pair_create();
-                }
+            Op::PairCreate if self.pairs.len() < MAX_PAIRS => self.pair_create(),
+            Op::PairCreate => {}
+            Op::PairDestroy if self.pairs.len() > 1 => {
+                let p = self.pairs.swap_remove(i);
+                self.pair_drop(p, "destroy");
             }
-            Op::PairDestroy => {
-                if self.pairs.len() > 1 {
-                    let p = self.pairs.swap_remove(i);
-                    self.pair_drop(p, "destroy");
-                }
-            }
+            Op::PairDestroy => {}
             Op::Exchange => self.exchange(i),
             Op::Rebind => self.rebind(i),
             Op::PrivQuery => self.private_query(i),

@@ -1073,7 +1073,7 @@ impl Executor {
                 let rc = expect(zs_socket_new(kind.code(), &mut out), &[OK], before)?;
                 *did = format!("zs_socket_new({kind:?}) -> h={out}");
                 self.new_handle(run, out, kind)?;
-                if op.b % 16 != 0 {
+                if !op.b.is_multiple_of(16) {
                     let before = zs_last_error_code();
                     expect(zs_set_linger(out, 0), &[OK], before)
                         .map_err(|m| format!("zs_set_linger(0): {m}"))?;
@@ -1249,7 +1249,11 @@ impl Executor {
                 rc
             }
             OpKind::UnbindPort => {
-                let own = live.then(|| run.live[&h].ports()).unwrap_or_default();
+                let own = if live {
+                    run.live[&h].ports()
+                } else {
+                    Default::default()
+                };
                 let port = if op.a < 160 && !own.is_empty() {
                     own[usize::from(op.b) % own.len()] as u16
                 } else {
@@ -1271,15 +1275,17 @@ impl Executor {
                 rc
             }
             OpKind::UnbindEndpoint => {
-                let own: Vec<String> = live
-                    .then(|| {
+                let own: Vec<String> = if live {
+                    {
                         run.live[&h]
                             .binds
                             .iter()
                             .map(|b| b.endpoint.clone())
                             .collect()
-                    })
-                    .unwrap_or_default();
+                    }
+                } else {
+                    Default::default()
+                };
                 let ep = if op.a < 160 && !own.is_empty() {
                     own[usize::from(op.b) % own.len()].clone()
                 } else {
@@ -1424,15 +1430,17 @@ impl Executor {
                 rc
             }
             OpKind::Disconnect => {
-                let own: Vec<(&'static str, u16)> = live
-                    .then(|| {
+                let own: Vec<(&'static str, u16)> = if live {
+                    {
                         run.live[&h]
                             .connects
                             .iter()
                             .filter_map(|c| c.host)
                             .collect()
-                    })
-                    .unwrap_or_default();
+                    }
+                } else {
+                    Default::default()
+                };
                 let (host, port) = if op.a < 160 && !own.is_empty() {
                     own[usize::from(op.b) % own.len()]
                 } else {
@@ -1466,15 +1474,17 @@ impl Executor {
                 rc
             }
             OpKind::DisconnectEndpoint => {
-                let own: Vec<String> = live
-                    .then(|| {
+                let own: Vec<String> = if live {
+                    {
                         run.live[&h]
                             .connects
                             .iter()
                             .map(|c| c.endpoint.clone())
                             .collect()
-                    })
-                    .unwrap_or_default();
+                    }
+                } else {
+                    Default::default()
+                };
                 let ep = if op.a < 160 && !own.is_empty() {
                     own[usize::from(op.b) % own.len()].clone()
                 } else {
@@ -1508,7 +1518,11 @@ impl Executor {
                 self.receive(run, h, op.a, due)?
             }
             OpKind::HostSet => {
-                let addr = if op.a % 2 == 0 { "127.0.0.1" } else { "::1" };
+                let addr = if op.a.is_multiple_of(2) {
+                    "127.0.0.1"
+                } else {
+                    "::1"
+                };
                 *did = format!("zs_host_set({PEER}, {addr})");
                 let rc = expect(
                     zs_host_set(cstring(PEER).as_ptr(), cstring(addr).as_ptr()),
@@ -1707,7 +1721,7 @@ impl Executor {
                 _ => vec![OK, WOULD_BLOCK],
             },
         };
-        let single = how % 3 == 0;
+        let single = how.is_multiple_of(3);
         let mut m = empty_message();
         let before = zs_last_error_code();
         let rc = if due {
