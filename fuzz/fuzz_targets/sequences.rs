@@ -20,8 +20,9 @@ static EXEC: Mutex<Option<model::Executor>> = Mutex::new(None);
 
 fuzz_target!(|data: &[u8]| {
     let mut guard = EXEC.lock().unwrap_or_else(|p| p.into_inner());
-    let exec = guard
-        .get_or_insert_with(|| model::Executor::new().unwrap_or_else(|e| panic!("model setup: {e}")));
+    let exec = guard.get_or_insert_with(|| {
+        model::Executor::new().unwrap_or_else(|e| panic!("model setup: {e}"))
+    });
     let program = model::decode(data);
     if let Err(f) = exec.run(&program) {
         panic!("sequence failed: {f}\nprogram: {:?}", program.ops);
