@@ -231,10 +231,12 @@ fn zs_push_to(port: i32) -> zs_socket {
     push
 }
 
-/// Per-message throughput, as zs_thr, of a pair whose sockets were asked
-/// for their connection state first (zs_wait_connected, zs_wait_peers,
+/// Per-message throughput of a PUSH/PULL pair made the same way either
+/// way: connected, the connection proven by one message, then `count`
+/// messages timed as zs_thr does. With `ask`, both sockets were first asked
+/// for their connection state (zs_wait_connected, zs_wait_peers,
 /// zs_peer_count): what a test that waits for its peers pays afterwards.
-fn zs_thr_after_state(size: usize, count: usize) -> f64 {
+fn zs_thr_state(size: usize, count: usize, ask: bool) -> f64 {
     let mut pull = 0;
     ok(
         zs_socket_new(zs_socket_type::ZS_PULL as i32, &mut pull),
@@ -242,12 +244,26 @@ fn zs_thr_after_state(size: usize, count: usize) -> f64 {
     );
     let port = ok(zs_bind_to_port(pull, 0, HWM, HWM), "bind");
     let push = zs_push_to(port);
+    if ask {
+        ok(
+            zs_wait_connected(push, c"127.0.0.1".as_ptr(), port, 5000),
+            "wait_connected",
+        );
+        ok(zs_wait_peers(pull, 1, 5000), "wait_peers");
+        assert_eq!(zs_peer_count(push), 1);
+    }
+    let warm = [1u8];
     ok(
-        zs_wait_connected(push, c"127.0.0.1".as_ptr(), port, 5000),
-        "wait_connected",
+        zs_send(push, warm.as_ptr() as *const c_void, 1, 5000),
+        "warm-up send",
     );
-    ok(zs_wait_peers(pull, 1, 5000), "wait_peers");
-    assert_eq!(zs_peer_count(push), 1);
+    let mut msg = zs_message {
+        frames: std::ptr::null_mut(),
+        count: 0,
+        owner: std::ptr::null_mut(),
+    };
+    ok(zs_recv(pull, 5000, &mut msg), "warm-up recv");
+    zs_message_free(&mut msg);
     let sender = thread::spawn(move || {
         let buf = vec![7u8; size];
         for _ in 0..count {
@@ -265,8 +281,6 @@ fn zs_thr_after_state(size: usize, count: usize) -> f64 {
     (count - 1) as f64 / secs
 }
 
-/// Receive `count` messages one call each; seconds from the first to the
-/// last.
 fn recv_all(pull: zs_socket, count: usize) -> f64 {
     let mut msg = zs_message {
         frames: std::ptr::null_mut(),
@@ -363,118 +377,155 @@ fn main() {
     let many = 10_000.min(fd_limit.saturating_sub(500) as usize);
     let quick = std::env::args().any(|a| a == "--quick");
     let scale = if quick { 10 } else { 1 };
+    // --only=msg,bulk,state,lookup runs those sections alone.
+    let only: Option<String> =
+        std::env::args().find_map(|a| a.strip_prefix("--only=").map(String::from));
+    let section = |name: &str| {
+        only.as_ref()
+            .is_none_or(|o| o.split(',').any(|x| x == name))
+    };
     println!("zmqsocket benchmark: {}", unsafe_free_version());
     println!(
         "{RUNS} runs per row, median, raw and zmqsocket alternating; PUSH->PULL throughput \
          and REQ/REP latency over TCP loopback, HWM {HWM}\n"
     );
-    println!(
+    if section("msg") {
+        println!(
         "per-message calls (zs_send, zs_recv + zs_message_free) against the zmq crate's send/recv:"
     );
-    println!(
-        "{:>8} | {:>12} {:>12} {:>6} | {:>9} {:>9} | {:>9} {:>9} {:>6}",
-        "size", "raw msg/s", "zs msg/s", "ratio", "raw MB/s", "zs MB/s", "raw µs", "zs µs", "ratio"
-    );
-    let sizes = [
-        (16usize, 1_000_000usize, 20_000usize),
-        (256, 1_000_000, 20_000),
-        (4096, 200_000, 10_000),
-        (65536, 20_000, 5_000),
-    ];
-    let mut raw_by_size = Vec::new();
-    for (size, count, trips) in sizes {
-        let (count, trips) = (count / scale, trips / scale);
-        let (mut rt, mut zt, mut rl, mut zl) = (vec![], vec![], vec![], vec![]);
-        for _ in 0..RUNS {
-            rt.push(raw_thr(size, count));
-            zt.push(zs_thr(size, count));
-            rl.push(raw_lat(size, trips));
-            zl.push(zs_lat(size, trips));
-        }
-        let (rt, zt, rl, zl) = (median(rt), median(zt), median(rl), median(zl));
-        raw_by_size.push(rt);
-        let mb = |r: f64| r * size as f64 / 1e6;
         println!(
-            "{:>8} | {:>12.0} {:>12.0} {:>5.2}x | {:>9.1} {:>9.1} | {:>9.2} {:>9.2} {:>5.2}x",
-            size,
-            rt,
-            zt,
-            zt / rt,
-            mb(rt),
-            mb(zt),
-            rl,
-            zl,
-            zl / rl
+            "{:>8} | {:>12} {:>12} {:>6} | {:>9} {:>9} | {:>9} {:>9} {:>6}",
+            "size",
+            "raw msg/s",
+            "zs msg/s",
+            "ratio",
+            "raw MB/s",
+            "zs MB/s",
+            "raw µs",
+            "zs µs",
+            "ratio"
         );
+        let sizes = [
+            (16usize, 1_000_000usize, 20_000usize),
+            (256, 1_000_000, 20_000),
+            (4096, 200_000, 10_000),
+            (65536, 20_000, 5_000),
+        ];
+        let mut raw_by_size = Vec::new();
+        for (size, count, trips) in sizes {
+            let (count, trips) = (count / scale, trips / scale);
+            let (mut rt, mut zt, mut rl, mut zl) = (vec![], vec![], vec![], vec![]);
+            for _ in 0..RUNS {
+                rt.push(raw_thr(size, count));
+                zt.push(zs_thr(size, count));
+                rl.push(raw_lat(size, trips));
+                zl.push(zs_lat(size, trips));
+            }
+            let (rt, zt, rl, zl) = (median(rt), median(zt), median(rl), median(zl));
+            raw_by_size.push(rt);
+            let mb = |r: f64| r * size as f64 / 1e6;
+            println!(
+                "{:>8} | {:>12.0} {:>12.0} {:>5.2}x | {:>9.1} {:>9.1} | {:>9.2} {:>9.2} {:>5.2}x",
+                size,
+                rt,
+                zt,
+                zt / rt,
+                mb(rt),
+                mb(zt),
+                rl,
+                zl,
+                zl / rl
+            );
+        }
     }
 
-    println!("\nbulk: zs_pump -> zs_drain against the raw send/recv loop:");
-    println!(
-        "{:>26} | {:>12} {:>12} {:>6}",
-        "size", "raw msg/s", "zs msg/s", "ratio"
-    );
-    let mut raw_100 = 0.0;
-    for (size, count) in [
-        (16usize, 1_000_000usize),
-        (100, 1_000_000),
-        (256, 1_000_000),
-        (4096, 200_000),
-        (65536, 20_000),
-    ] {
-        let count = count / scale;
-        let (mut rt, mut zt) = (vec![], vec![]);
+    if section("bulk") {
+        println!("\nbulk: zs_pump -> zs_drain against the raw send/recv loop:");
+        println!(
+            "{:>26} | {:>12} {:>12} {:>6}",
+            "size", "raw msg/s", "zs msg/s", "ratio"
+        );
+        let mut raw_100 = 0.0;
+        for (size, count) in [
+            (16usize, 1_000_000usize),
+            (100, 1_000_000),
+            (256, 1_000_000),
+            (4096, 200_000),
+            (65536, 20_000),
+        ] {
+            let count = count / scale;
+            let (mut rt, mut zt) = (vec![], vec![]);
+            for _ in 0..RUNS {
+                rt.push(raw_thr(size, count));
+                zt.push(zs_pump_drain(size, count));
+            }
+            let (rt, zt) = (median(rt), median(zt));
+            if size == 100 {
+                raw_100 = rt;
+            }
+            ratio_row(&format!("{size}"), rt, zt, "msg/s");
+        }
+        // For the PHP benchmark (`make bench` passes it on): raw libzmq's
+        // 100-byte throughput measured in this run.
+        if let Some(path) = std::env::var_os("ZS_BENCH_RAW_OUT") {
+            std::fs::write(path, format!("{raw_100:.0}\n")).expect("write ZS_BENCH_RAW_OUT");
+        }
+    }
+
+    if section("state") {
+        println!(
+            "\nconnection state (SPEC 14): per-message throughput, never asked vs asked first \
+         (both connected and warmed up by one message first):"
+        );
+        println!(
+            "{:>26} | {:>12} {:>12} {:>6}",
+            "size", "never msg/s", "asked msg/s", "ratio"
+        );
+        for (size, count) in [(16usize, 1_000_000usize), (4096, 200_000)] {
+            let count = count / scale;
+            let (mut nt, mut at) = (vec![], vec![]);
+            for _ in 0..RUNS {
+                nt.push(zs_thr_state(size, count, false));
+                at.push(zs_thr_state(size, count, true));
+            }
+            ratio_row(&format!("{size}"), median(nt), median(at), "msg/s");
+        }
+    }
+
+    if section("lookup") {
+        zs_destroy_all();
+        let calls = 4_000_000 / scale;
+        println!(
+            "\nhandle lookup (zs_is_bound_to_port), ns per call, 1 and {many} live alternating:"
+        );
+        let (mut one, mut many_same, mut few_rr, mut many_rr) = (vec![], vec![], vec![], vec![]);
         for _ in 0..RUNS {
-            rt.push(raw_thr(size, count));
-            zt.push(zs_pump_drain(size, count));
+            one.push(lookup_cost(1, calls, false));
+            many_same.push(lookup_cost(many, calls, false));
+            few_rr.push(lookup_cost(100, calls, true));
+            many_rr.push(lookup_cost(many, calls, true));
         }
-        let (rt, zt) = (median(rt), median(zt));
-        if size == 100 {
-            raw_100 = rt;
+        let (one, many_same, few_rr, many_rr) = (
+            median(one),
+            median(many_same),
+            median(few_rr),
+            median(many_rr),
+        );
+        println!("{:>26} | {one:>9.1} ns", "1 live, the same socket");
+        println!(
+            "{:>26} | {many_same:>9.1} ns {:>5.2}x of 1 live",
+            format!("{many} live, the same socket"),
+            many_same / one
+        );
+        println!("{:>26} | {few_rr:>9.1} ns", "100 live, each in turn");
+        println!(
+            "{:>26} | {many_rr:>9.1} ns {:>5.2}x of 100 live",
+            format!("{many} live, each in turn"),
+            many_rr / few_rr
+        );
+        if many < 10_000 {
+            println!("(RLIMIT_NOFILE {fd_limit} allows no more than {many} sockets)");
         }
-        ratio_row(&format!("{size}"), rt, zt, "msg/s");
-    }
-    // For the PHP benchmark (`make bench` passes it on): raw libzmq's
-    // 100-byte throughput measured in this run.
-    if let Some(path) = std::env::var_os("ZS_BENCH_RAW_OUT") {
-        std::fs::write(path, format!("{raw_100:.0}\n")).expect("write ZS_BENCH_RAW_OUT");
-    }
-
-    println!("\nconnection state (SPEC 14): per-message throughput, never asked vs asked first:");
-    println!(
-        "{:>26} | {:>12} {:>12} {:>6}",
-        "size", "never msg/s", "asked msg/s", "ratio"
-    );
-    for (size, count) in [(16usize, 1_000_000usize), (4096, 200_000)] {
-        let count = count / scale;
-        let (mut nt, mut at) = (vec![], vec![]);
-        for _ in 0..RUNS {
-            nt.push(zs_thr(size, count));
-            at.push(zs_thr_after_state(size, count));
-        }
-        ratio_row(&format!("{size}"), median(nt), median(at), "msg/s");
-    }
-
-    zs_destroy_all();
-    let calls = 2_000_000 / scale;
-    println!("\nhandle lookup (zs_is_bound_to_port), ns per call:");
-    let one = median((0..RUNS).map(|_| lookup_cost(1, calls, false)).collect());
-    let many_same = median((0..RUNS).map(|_| lookup_cost(many, calls, false)).collect());
-    let few_rr = median((0..RUNS).map(|_| lookup_cost(100, calls, true)).collect());
-    let many_rr = median((0..RUNS).map(|_| lookup_cost(many, calls, true)).collect());
-    println!("{:>26} | {one:>9.1} ns", "1 live, the same socket");
-    println!(
-        "{:>26} | {many_same:>9.1} ns {:>5.2}x of 1 live",
-        format!("{many} live, the same socket"),
-        many_same / one
-    );
-    println!("{:>26} | {few_rr:>9.1} ns", "100 live, each in turn");
-    println!(
-        "{:>26} | {many_rr:>9.1} ns {:>5.2}x of 100 live",
-        format!("{many} live, each in turn"),
-        many_rr / few_rr
-    );
-    if many < 10_000 {
-        println!("(RLIMIT_NOFILE {fd_limit} allows no more than {many} sockets)");
     }
     thread::sleep(Duration::from_millis(10));
 }
