@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use zmqsocket::*;
 
-const RUNS: usize = 5;
+const RUNS: usize = 9;
 const HWM: i32 = 1000;
 
 fn median(mut v: Vec<f64>) -> f64 {

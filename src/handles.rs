@@ -13,14 +13,14 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock, TryLockError};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use once_cell::sync::Lazy;
 
 use crate::error::zs_result::*;
 use crate::error::{ZsError, ZsResult};
-use crate::raw::RawCtx;
+use crate::raw::{RawCtx, SocketLock, SocketLockGuard};
 use crate::socket::SocketState;
 use crate::types::{zs_socket, zs_socket_type};
 
@@ -36,13 +36,13 @@ pub struct Entry {
     /// Threads waiting for `state`: a blocking call lets them in between
     /// its slices.
     waiters: AtomicU32,
-    state: Mutex<Option<SocketState>>,
+    state: SocketLock<Option<SocketState>>,
 }
 
 /// A locked, live socket.
 pub struct Locked<'a> {
     entry: &'a Entry,
-    guard: Option<MutexGuard<'a, Option<SocketState>>>,
+    guard: Option<SocketLockGuard<'a, Option<SocketState>>>,
 }
 
 impl Deref for Locked<'_> {
@@ -97,15 +97,12 @@ impl Entry {
 
     /// Take the socket's mutex, counted as a waiter while it is busy.
     #[inline(always)]
-    fn lock_guard(&self) -> MutexGuard<'_, Option<SocketState>> {
-        // A panic while the lock was held cannot leave SocketState half
-        // updated in a way that matters more than refusing service would.
+    fn lock_guard(&self) -> SocketLockGuard<'_, Option<SocketState>> {
         match self.state.try_lock() {
-            Ok(g) => g,
-            Err(TryLockError::Poisoned(e)) => e.into_inner(),
-            Err(TryLockError::WouldBlock) => {
+            Some(g) => g,
+            None => {
                 self.waiters.fetch_add(1, Ordering::AcqRel);
-                let g = self.state.lock().unwrap_or_else(|e| e.into_inner());
+                let g = self.state.lock();
                 self.waiters.fetch_sub(1, Ordering::AcqRel);
                 g
             }
@@ -134,7 +131,7 @@ impl Entry {
     /// and drop the libzmq socket (its linger goes on in the background).
     fn close_now(&self) {
         self.closing.store(true, Ordering::Release);
-        let state = self.state.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let state = self.lock_guard().take();
         drop(state);
     }
 }
@@ -301,7 +298,7 @@ pub fn create<R>(
         kind,
         closing: AtomicBool::new(false),
         waiters: AtomicU32::new(0),
-        state: Mutex::new(Some(state)),
+        state: SocketLock::new(Some(state)),
     });
     write_table().map.insert(handle, entry);
     Ok((handle, r))

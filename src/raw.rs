@@ -369,3 +369,111 @@ impl Drop for RawMsg {
         unsafe { zmq_sys::zmq_msg_close(&mut self.0) };
     }
 }
+
+// ------------------------------------------------------ the socket lock
+
+/// The lock of one socket's state: calls on a socket are serialised by it.
+///
+/// std's Mutex costs two atomic read-modify-writes per call (a
+/// compare-exchange to lock, a swap to unlock, which tells it whether to
+/// wake a sleeper). On the per-message path they were half of what
+/// zmqsocket adds to libzmq. This lock unlocks with a plain release store:
+/// a thread that finds it taken spins briefly, then sleeps in short naps
+/// until it is free, and is never woken (the holder does not look for
+/// waiters). Contention is rare here (a query while another thread
+/// receives, two threads sending on one socket), and the naps bound what a
+/// waiter can miss to [`NAP`].
+pub(crate) struct SocketLock<T> {
+    locked: std::sync::atomic::AtomicBool,
+    value: std::cell::UnsafeCell<T>,
+}
+
+// SAFETY: the value is reached only through a SocketLockGuard, of which
+// the lock lets one exist at a time, so T moves between threads but is
+// never shared: T: Send is enough, as for std's Mutex.
+unsafe impl<T: Send> Sync for SocketLock<T> {}
+// SAFETY: as above; the lock owns its T.
+unsafe impl<T: Send> Send for SocketLock<T> {}
+
+/// How long a waiter sleeps between two looks once spinning did not help.
+const NAP: std::time::Duration = std::time::Duration::from_micros(20);
+/// Looks at a taken lock before a waiter starts napping.
+const SPINS: u32 = 200;
+
+impl<T> SocketLock<T> {
+    pub(crate) fn new(value: T) -> SocketLock<T> {
+        SocketLock {
+            locked: std::sync::atomic::AtomicBool::new(false),
+            value: std::cell::UnsafeCell::new(value),
+        }
+    }
+
+    /// Take the lock if it is free.
+    #[inline(always)]
+    pub(crate) fn try_lock(&self) -> Option<SocketLockGuard<'_, T>> {
+        use std::sync::atomic::Ordering;
+        self.locked
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .ok()
+            .map(|_| SocketLockGuard { lock: self })
+    }
+
+    /// Take the lock, waiting as long as it takes.
+    pub(crate) fn lock(&self) -> SocketLockGuard<'_, T> {
+        use std::sync::atomic::Ordering;
+        let mut looks = 0u32;
+        loop {
+            if let Some(g) = self.try_lock() {
+                return g;
+            }
+            // Wait until it looks free before trying again (no writes
+            // while it is taken).
+            while self.locked.load(Ordering::Relaxed) {
+                looks += 1;
+                if looks < SPINS {
+                    std::hint::spin_loop();
+                } else if looks < SPINS + 20 {
+                    std::thread::yield_now();
+                } else {
+                    std::thread::sleep(NAP);
+                }
+            }
+        }
+    }
+}
+
+/// The lock, held: the value is this thread's until the guard drops.
+pub(crate) struct SocketLockGuard<'a, T> {
+    lock: &'a SocketLock<T>,
+}
+
+impl<T> std::ops::Deref for SocketLockGuard<'_, T> {
+    type Target = T;
+    #[inline(always)]
+    fn deref(&self) -> &T {
+        // SAFETY: this guard exists only while the lock is held, and only
+        // one guard exists at a time, so no other reference to the value
+        // is alive.
+        unsafe { &*self.lock.value.get() }
+    }
+}
+
+impl<T> std::ops::DerefMut for SocketLockGuard<'_, T> {
+    #[inline(always)]
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in deref, and &mut self makes this the only borrow
+        // through the guard.
+        unsafe { &mut *self.lock.value.get() }
+    }
+}
+
+impl<T> Drop for SocketLockGuard<'_, T> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        // Release: what this thread wrote to the value is seen by the next
+        // holder, whose compare-exchange acquires.
+        self.lock
+            .locked
+            .store(false, std::sync::atomic::Ordering::Release);
+    }
+}
