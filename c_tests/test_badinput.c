@@ -250,6 +250,14 @@ static int64_t h_recv(zs_socket s) { return recv_x(zs_recv, s, 0); }
 static int64_t h_recv_multi(zs_socket s) { return recv_x(zs_recv_multi, s, 0); }
 static int64_t h_recv_nb(zs_socket s) { return recv_nb_x(zs_recv_nonblocking, s); }
 static int64_t h_recv_multi_nb(zs_socket s) { return recv_nb_x(zs_recv_multi_nonblocking, s); }
+static int64_t recv_into_x(zs_socket s, int32_t t)
+{
+    char b[8];
+    zs_message ov;
+    memset(&ov, 0, sizeof ov);
+    return zs_recv_into(s, t, b, sizeof b, &ov);
+}
+static int64_t h_recv_into(zs_socket s) { return recv_into_x(s, 0); }
 static int64_t h_is_bound(zs_socket s) { return zs_is_bound_to_port(s, port) ? 1 : 0; }
 static int64_t h_is_connected(zs_socket s) { return zs_is_connected_to_host(s, "127.0.0.1", port) ? 1 : 0; }
 static int64_t h_bound_ports(zs_socket s)
@@ -309,6 +317,7 @@ static const handle_row handle_rows[] = {
     {"zs_recv_multi", R_INT, h_recv_multi},
     {"zs_recv_nonblocking", R_INT, h_recv_nb},
     {"zs_recv_multi_nonblocking", R_INT, h_recv_multi_nb},
+    {"zs_recv_into", R_INT, h_recv_into},
     {"zs_is_bound_to_port", R_BOOL, h_is_bound},
     {"zs_is_connected_to_host", R_BOOL, h_is_connected},
     {"zs_bound_ports", R_INT, h_bound_ports},
@@ -470,6 +479,7 @@ static int64_t t_send(int32_t t) { return zs_send(push, "x", 1, t); }
 static int64_t t_send_multi(int32_t t) { return zs_send_multi(push, fr_ok, 2, t); }
 static int64_t t_recv(int32_t t) { return recv_x(zs_recv, pull, t); }
 static int64_t t_recv_multi(int32_t t) { return recv_x(zs_recv_multi, pull, t); }
+static int64_t t_recv_into(int32_t t) { return recv_into_x(pull, t); }
 static int64_t t_pump(int32_t t) { return zs_pump(push, fr_ok, 2, 1, 0, t); }
 static int64_t t_drain(int32_t t) { return drain_x(pull, 1, 0, t); }
 static int64_t t_wait_connected(int32_t t) { return zs_wait_connected(push, "127.0.0.1", port, t); }
@@ -482,6 +492,7 @@ static const timeout_row timeout_rows[] = {
     {"zs_send_multi", t_send_multi},
     {"zs_recv", t_recv},
     {"zs_recv_multi", t_recv_multi},
+    {"zs_recv_into", t_recv_into},
     {"zs_pump", t_pump},
     {"zs_drain", t_drain},
     {"zs_wait_connected", t_wait_connected},
@@ -712,6 +723,17 @@ static void test_null_and_lengths(void)
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_recv_nonblocking", "out", zs_recv_nonblocking(pull, NULL));
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_recv_multi_nonblocking", "out",
         zs_recv_multi_nonblocking(pull, NULL));
+    {
+        char b8[8];
+        zs_message ov;
+        memset(&ov, 0, sizeof ov);
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_recv_into", "overflow",
+            zs_recv_into(pull, 0, b8, sizeof b8, NULL));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_recv_into", "buf",
+            zs_recv_into(pull, 0, NULL, 8, &ov));
+        CHECK(ov.frames == NULL && ov.count == 0 && ov.owner == NULL,
+              "a refused zs_recv_into leaves *overflow alone");
+    }
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_drain", "out", zs_drain(pull, 1, 0, 0, NULL));
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_drain", "expected -2", drain_x(pull, -2, 0, 0));
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_drain", "expected -9223372036854775808",

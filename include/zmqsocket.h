@@ -600,6 +600,24 @@ bool zs_send_multi_nonblocking(zs_socket s, const struct zs_frame *frames, size_
 int32_t zs_recv(zs_socket s, int32_t timeout_ms, struct zs_message *out);
 
 /**
+ * Receive one frame, as zs_recv does, straight into the caller's buffer
+ * `buf` of `cap` bytes: one call instead of zs_recv, reading the frame and
+ * zs_message_free, for bindings whose every foreign call is costly (PHP
+ * FFI, ctypes). Returns the frame's length (>= 0) or a zs_result code.
+ * A frame of at most `cap` bytes is copied to `buf`, and `*overflow` is
+ * left alone. A longer frame is neither truncated nor lost: it is handed
+ * over in `*overflow` as a single-frame message (read it, then
+ * zs_message_free it), and the return value is its length, greater than
+ * `cap`. `buf` may be NULL only when `cap` is 0; `overflow` must not be
+ * NULL.
+ */
+int64_t zs_recv_into(zs_socket s,
+                     int32_t timeout_ms,
+                     void *buf,
+                     size_t cap,
+                     struct zs_message *overflow);
+
+/**
  * Receive every frame of the next message into `*out`. As zs_recv
  * otherwise.
  */

@@ -529,6 +529,44 @@ pub extern "C" fn zs_recv(s: zs_socket, timeout_ms: i32, out: *mut zs_message) -
     recv_into("zs_recv", s, Wait::from_timeout(timeout_ms), false, out)
 }
 
+/// Receive one frame, as zs_recv does, straight into the caller's buffer
+/// `buf` of `cap` bytes: one call instead of zs_recv, reading the frame and
+/// zs_message_free, for bindings whose every foreign call is costly (PHP
+/// FFI, ctypes). Returns the frame's length (>= 0) or a zs_result code.
+/// A frame of at most `cap` bytes is copied to `buf`, and `*overflow` is
+/// left alone. A longer frame is neither truncated nor lost: it is handed
+/// over in `*overflow` as a single-frame message (read it, then
+/// zs_message_free it), and the return value is its length, greater than
+/// `cap`. `buf` may be NULL only when `cap` is 0; `overflow` must not be
+/// NULL.
+#[no_mangle]
+pub extern "C" fn zs_recv_into(
+    s: zs_socket,
+    timeout_ms: i32,
+    buf: *mut c_void,
+    cap: usize,
+    overflow: *mut zs_message,
+) -> i64 {
+    guard_i64("zs_recv_into", || {
+        let overflow = out_arg(overflow, "overflow")?;
+        let buf = raw::bytes_out(buf, cap, "buf")?;
+        let wait = Wait::from_timeout(timeout_ms)?;
+        match with_socket(s, |e, st| recv::recv_into(e, st, wait, buf))? {
+            recv::Into::Copied(n) => Ok(n as i64),
+            recv::Into::TooLong(msg) => {
+                let n = msg_len(&msg);
+                write_out(overflow, msg);
+                Ok(n)
+            }
+        }
+    })
+}
+
+/// The length of a single-frame message's frame.
+fn msg_len(msg: &zs_message) -> i64 {
+    raw::first_frame_len(msg) as i64
+}
+
 /// Receive every frame of the next message into `*out`. As zs_recv
 /// otherwise.
 #[no_mangle]

@@ -37,6 +37,24 @@ pub(crate) fn bytes_arg<'a>(p: *const c_void, len: usize, name: &str) -> ZsResul
     Ok(unsafe { std::slice::from_raw_parts(p as *const u8, len) })
 }
 
+/// Borrow `cap` writable bytes at `p`, argument `name`; NULL is allowed
+/// only with `cap == 0`.
+pub(crate) fn bytes_out<'a>(p: *mut c_void, cap: usize, name: &str) -> ZsResult<&'a mut [u8]> {
+    if cap == 0 {
+        return Ok(&mut []);
+    }
+    if p.is_null() {
+        return Err(invalid(format!("{name} is NULL but its capacity is {cap}")));
+    }
+    if cap > isize::MAX as usize {
+        return Err(invalid(format!("{name}: capacity {cap} is too large")));
+    }
+    // SAFETY: p is non-NULL and the caller promises `cap` writable bytes
+    // there for the duration of the call, not aliased by anything it
+    // passed along; cap fits an isize. Bytes are only written, never read.
+    Ok(unsafe { std::slice::from_raw_parts_mut(p as *mut u8, cap) })
+}
+
 /// Borrow `count` frames at `p` (at least one), each checked like
 /// [`bytes_arg`].
 pub(crate) fn frames_arg<'a>(
@@ -224,6 +242,16 @@ pub(crate) fn fd_readable(fd: std::os::unix::io::RawFd, ms: i32) -> bool {
     // SAFETY: p is one valid pollfd on the stack, and nfds is 1.
     let rc = unsafe { libc::poll(&mut p, 1, ms) };
     rc > 0
+}
+
+/// The length of the first frame of a message this library filled in.
+pub(crate) fn first_frame_len(msg: &zs_message) -> usize {
+    if msg.frames.is_null() || msg.count == 0 {
+        return 0;
+    }
+    // SAFETY: a zs_message made by recv::Received::into_message points to
+    // `count` frames that live as long as its owner, which `msg` holds.
+    unsafe { (*msg.frames).len }
 }
 
 /// Release what a `zs_message` holds and zero it. NULL and a zeroed

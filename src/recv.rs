@@ -138,3 +138,38 @@ pub fn recv(
     }
     Ok(boxed.into_message())
 }
+
+/// What [`recv_into`] got: the frame's length, copied into the buffer, or
+/// a frame too long for it, handed over whole.
+pub enum Into {
+    Copied(usize),
+    TooLong(zs_message),
+}
+
+/// Receive one frame into `buf`; one that does not fit is handed over as
+/// a single-frame message instead, so nothing is truncated or lost.
+pub fn recv_into(
+    entry: &Entry,
+    state: &mut Locked<'_>,
+    wait: Wait,
+    buf: &mut [u8],
+) -> ZsResult<Into> {
+    let mut boxed = empty_one();
+    let Received::One { msg, .. } = &mut *boxed else {
+        unreachable!("made as One")
+    };
+    if let Err(e) = retry(entry, state, Direction::Recv, wait, true, |sock, flags| {
+        sock.recv(msg, flags)
+    }) {
+        release(boxed);
+        return Err(e);
+    }
+    let bytes = msg.bytes();
+    if bytes.len() > buf.len() {
+        return Ok(Into::TooLong(boxed.into_message()));
+    }
+    let n = bytes.len();
+    buf[..n].copy_from_slice(bytes);
+    release(boxed);
+    Ok(Into::Copied(n))
+}

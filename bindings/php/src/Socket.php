@@ -64,6 +64,10 @@ class Socket
     private \FFI $ffi;
     private \FFI\CData $msg;
     private \FFI\CData $msgPtr;
+    // Socket::recv's buffer: zs_recv_into copies a frame that fits into it
+    // (one foreign call per message); a longer frame comes whole in $msg.
+    private const RECV_BUF_SIZE = 16384;
+    private ?\FFI\CData $recvBuf = null;
 
     /** An unattached socket of $type ("PUSH", "xreq"... or Socket::PUSH). */
     public function __construct(int|string $type)
@@ -87,6 +91,7 @@ class Socket
         $this->ffi = Library::ffi();
         $this->msg = $this->ffi->new('struct zs_message');
         $this->msgPtr = \FFI::addr($this->msg);
+        $this->recvBuf = $this->ffi->new('char[' . self::RECV_BUF_SIZE . ']');
         $this->handle = $handle;
         $this->destroyed = false;
     }
@@ -422,18 +427,24 @@ class Socket
     /** Receive one frame (the next call gets the next frame of a multi-part message). */
     public function recv(?float $timeout = null): string
     {
-        $rc = $this->ffi->zs_recv(
+        $n = $this->ffi->zs_recv_into(
             $this->handle,
             $timeout === null ? Library::TIMEOUT_DEFAULT : Library::timeoutMs($timeout),
+            $this->recvBuf,
+            self::RECV_BUF_SIZE,
             $this->msgPtr
         );
-        if ($rc < 0) {
-            // the library left the struct empty: nothing to free
-            throw ZmqSocketException::fromLastError($rc);
+        if ($n <= self::RECV_BUF_SIZE) {
+            if ($n > 0) {
+                return \FFI::string($this->recvBuf, $n);
+            }
+            if ($n === 0) {
+                return '';
+            }
+            throw ZmqSocketException::fromLastError($n);
         }
-        $frame = $this->msg->frames; // exactly one frame
-        $len = $frame->len;
-        $data = $len > 0 ? \FFI::string($frame->data, $len) : '';
+        // too long for the buffer: handed over whole in $msg
+        $data = \FFI::string($this->msg->frames->data, $n);
         $this->ffi->zs_message_free($this->msgPtr);
         return $data;
     }

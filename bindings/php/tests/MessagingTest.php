@@ -19,7 +19,8 @@ final class MessagingTest extends ZmqTestCase
         [$rep, $port] = $this->peerBound(\ZMQ::SOCKET_REP);
         $req = $this->connected('REQ', $port);
         $this->assertTrue($req->isConnectedToHost('localhost', $port));
-        foreach (['hello', '', self::BINARY, str_repeat("x\0", 50000)] as $message) {
+        // 16384 and 16385 bytes: either side of Socket::recv's buffer.
+        foreach (['hello', '', self::BINARY, str_repeat('b', 16384), str_repeat('c', 16385), str_repeat("x\0", 50000)] as $message) {
             $req->send($message, 5);
             $got = $this->peerRecv($rep);
             $this->assertSame($message, $got);

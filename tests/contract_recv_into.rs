@@ -1,0 +1,132 @@
+//! zs_recv_into: one frame straight into the caller's buffer; a frame too
+//! long for it is handed over whole in *overflow, never truncated or lost.
+
+mod common;
+
+use std::os::raw::c_void;
+use std::ptr;
+
+use common::*;
+use zmqsocket::*;
+
+fn pair() -> (zs_socket, zs_socket) {
+    let (pull, port) = bound(PULL);
+    let push = connected(PUSH, port);
+    (pull, push)
+}
+
+fn recv_into(s: zs_socket, timeout: i32, buf: &mut [u8], ov: &mut zs_message) -> i64 {
+    zs_recv_into(s, timeout, buf.as_mut_ptr() as *mut c_void, buf.len(), ov)
+}
+
+#[test]
+fn frames_that_fit_are_copied_and_overflow_is_left_alone() {
+    let (pull, push) = pair();
+    send(push, b"hello");
+    send(push, b"");
+    send(push, b"12345678");
+    let mut buf = [0u8; 8];
+    let sentinel = 0x5a5a as *mut zs_frame;
+    let mut ov = empty_msg();
+    ov.frames = sentinel;
+    assert_eq!(recv_into(pull, WAIT_MS, &mut buf, &mut ov), 5);
+    assert_eq!(&buf[..5], b"hello");
+    assert_eq!(
+        recv_into(pull, WAIT_MS, &mut buf, &mut ov),
+        0,
+        "empty frame"
+    );
+    assert_eq!(recv_into(pull, WAIT_MS, &mut buf, &mut ov), 8, "exact fit");
+    assert_eq!(&buf, b"12345678");
+    assert_eq!(
+        ov.frames, sentinel,
+        "*overflow untouched when the frame fits"
+    );
+    destroy(push);
+    destroy(pull);
+}
+
+#[test]
+fn a_frame_too_long_is_handed_over_whole_then_the_next_one_comes() {
+    let (pull, push) = pair();
+    let big: Vec<u8> = (0..100u8).collect();
+    send(push, &big);
+    send(push, b"next");
+    let mut buf = [0u8; 10];
+    let mut ov = empty_msg();
+    assert_eq!(recv_into(pull, WAIT_MS, &mut buf, &mut ov), 100);
+    assert_eq!(frames_of(&ov), vec![big.clone()]);
+    zs_message_free(&mut ov);
+    assert_eq!(recv_into(pull, WAIT_MS, &mut buf, &mut ov), 4);
+    assert_eq!(&buf[..4], b"next");
+    // cap 0 with no buffer: an empty frame fits, any other is handed over.
+    send(push, b"");
+    send(push, b"abc");
+    assert_eq!(zs_recv_into(pull, WAIT_MS, ptr::null_mut(), 0, &mut ov), 0);
+    assert_eq!(zs_recv_into(pull, WAIT_MS, ptr::null_mut(), 0, &mut ov), 3);
+    assert_eq!(frames_of(&ov), vec![b"abc".to_vec()]);
+    zs_message_free(&mut ov);
+    destroy(push);
+    destroy(pull);
+}
+
+#[test]
+fn multi_part_messages_come_one_frame_per_call() {
+    let (pull, push) = pair();
+    send_multi(push, &[b"a", b"bb", b"ccc"]);
+    let mut buf = [0u8; 4];
+    let mut ov = empty_msg();
+    for want in [&b"a"[..], b"bb", b"ccc"] {
+        let n = recv_into(pull, WAIT_MS, &mut buf, &mut ov);
+        assert_eq!(&buf[..n as usize], want);
+    }
+    destroy(push);
+    destroy(pull);
+}
+
+#[test]
+fn bad_arguments_and_failures_change_nothing() {
+    let (pull, push) = pair();
+    send(push, b"kept");
+    let mut buf = [0u8; 8];
+    let mut ov = empty_msg();
+    let rc = zs_recv_into(
+        pull,
+        WAIT_MS,
+        buf.as_mut_ptr() as *mut c_void,
+        8,
+        ptr::null_mut(),
+    );
+    expect_err(rc, INVALID, &["zs_recv_into", "overflow"]);
+    let rc = zs_recv_into(pull, WAIT_MS, ptr::null_mut(), 8, &mut ov);
+    expect_err(rc, INVALID, &["zs_recv_into", "buf"]);
+    expect_err(
+        recv_into(pull, -3, &mut buf, &mut ov),
+        INVALID,
+        &["zs_recv_into", "timeout_ms -3"],
+    );
+    expect_err(
+        recv_into(0, 0, &mut buf, &mut ov),
+        BAD_HANDLE,
+        &["zs_recv_into", "socket 0"],
+    );
+    expect_err(
+        recv_into(push, 0, &mut buf, &mut ov),
+        NOT_SUPPORTED,
+        &["zs_recv_into"],
+    );
+    assert!(
+        ov.frames.is_null() && ov.owner.is_null(),
+        "*overflow untouched"
+    );
+    // The waiting message was not taken by any of them.
+    assert_eq!(recv_into(pull, WAIT_MS, &mut buf, &mut ov), 4);
+    assert_eq!(&buf[..4], b"kept");
+    expect_err(
+        recv_into(pull, 0, &mut buf, &mut ov),
+        TIMED_OUT,
+        &["zs_recv_into"],
+    );
+    destroy(push);
+    destroy(pull);
+}
