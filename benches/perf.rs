@@ -364,10 +364,19 @@ fn raise_fd_limit() -> u64 {
     lim.rlim_cur
 }
 
-fn ratio_row(label: &str, raw: f64, zs: f64, unit: &str) {
+/// The median of the ratios of runs made side by side (b[i] / a[i]): on
+/// a small shared machine the speed drifts between runs, and a ratio of
+/// two medians would mix runs made at different moments.
+fn paired_ratio(a: &[f64], b: &[f64]) -> f64 {
+    median(a.iter().zip(b).map(|(a, b)| b / a).collect())
+}
+
+fn ratio_row(label: &str, raw: Vec<f64>, zs: Vec<f64>, unit: &str) {
+    let ratio = paired_ratio(&raw, &zs);
     println!(
-        "{label:>26} | {raw:>12.0} {zs:>12.0} {:>5.2}x  {unit}",
-        zs / raw
+        "{label:>26} | {:>12.0} {:>12.0} {ratio:>5.2}x  {unit}",
+        median(raw),
+        median(zs)
     );
 }
 
@@ -386,8 +395,9 @@ fn main() {
     };
     println!("zmqsocket benchmark: {}", unsafe_free_version());
     println!(
-        "{RUNS} runs per row, median, raw and zmqsocket alternating; PUSH->PULL throughput \
-         and REQ/REP latency over TCP loopback, HWM {HWM}\n"
+        "{RUNS} runs per row, raw and zmqsocket alternating; msg/s and µs are medians, ratios \
+         the median of the {RUNS} side-by-side ratios; PUSH->PULL throughput and REQ/REP \
+         one-way latency over TCP loopback, HWM {HWM}\n"
     );
     if section("msg") {
         println!(
@@ -421,6 +431,7 @@ fn main() {
                 rl.push(raw_lat(size, trips));
                 zl.push(zs_lat(size, trips));
             }
+            let (tr, lr) = (paired_ratio(&rt, &zt), paired_ratio(&rl, &zl));
             let (rt, zt, rl, zl) = (median(rt), median(zt), median(rl), median(zl));
             raw_by_size.push(rt);
             let mb = |r: f64| r * size as f64 / 1e6;
@@ -429,12 +440,12 @@ fn main() {
                 size,
                 rt,
                 zt,
-                zt / rt,
+                tr,
                 mb(rt),
                 mb(zt),
                 rl,
                 zl,
-                zl / rl
+                lr
             );
         }
     }
@@ -459,9 +470,8 @@ fn main() {
                 rt.push(raw_thr(size, count));
                 zt.push(zs_pump_drain(size, count));
             }
-            let (rt, zt) = (median(rt), median(zt));
             if size == 100 {
-                raw_100 = rt;
+                raw_100 = median(rt.clone());
             }
             ratio_row(&format!("{size}"), rt, zt, "msg/s");
         }
@@ -488,7 +498,7 @@ fn main() {
                 nt.push(zs_thr_state(size, count, false));
                 at.push(zs_thr_state(size, count, true));
             }
-            ratio_row(&format!("{size}"), median(nt), median(at), "msg/s");
+            ratio_row(&format!("{size}"), nt, at, "msg/s");
         }
     }
 
