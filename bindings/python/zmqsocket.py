@@ -282,6 +282,8 @@ _SIGNATURES = {
     "zs_recv": (c_int32, [zs_socket, c_int32, POINTER(zs_message)]),
     "zs_recv_multi": (c_int32, [zs_socket, c_int32, POINTER(zs_message)]),
     "zs_recv_nonblocking": (c_int32, [zs_socket, POINTER(zs_message)]),
+    "zs_recv_into": (c_int64, [zs_socket, c_int32, ctypes.c_void_p, c_size_t,
+                               POINTER(zs_message)]),
     "zs_recv_multi_nonblocking": (c_int32, [zs_socket, POINTER(zs_message)]),
     "zs_message_free": (None, [POINTER(zs_message)]),
     "zs_is_bound_to_port": (c_bool, [zs_socket, c_int32]),
@@ -454,6 +456,19 @@ def _frames(frames):
         arr[i].data = ctypes.cast(b, c_void_p).value
         arr[i].len = len(b)
     return arr, len(keep), keep
+
+
+# Socket.recv's buffer, one per thread: zs_recv_into copies a frame that
+# fits into it (one foreign call per message), a longer one comes whole.
+_RECV_BUF_SIZE = 16384
+_recv_tls = threading.local()
+
+
+def _recv_buf():
+    buf = getattr(_recv_tls, "buf", None)
+    if buf is None:
+        buf = _recv_tls.buf = ctypes.create_string_buffer(_RECV_BUF_SIZE)
+    return buf
 
 
 def _take(rc: int, msg: zs_message, none_on=()):
@@ -961,8 +976,15 @@ class Socket:
     def recv(self, timeout=None) -> bytes:
         """Receive one frame (the next call gets the next frame of a
         multi-part message). Raises ZS_ERR_TIMED_OUT after timeout."""
-        msg = zs_message()
-        return _take(_lib.zs_recv(self._handle, _timeout_ms(timeout), byref(msg)), msg)[0]
+        buf = _recv_buf()
+        over = zs_message()
+        n = _lib.zs_recv_into(self._handle, _timeout_ms(timeout), buf,
+                              _RECV_BUF_SIZE, byref(over))
+        if n < 0:
+            raise _error(n)
+        if n <= _RECV_BUF_SIZE:
+            return ctypes.string_at(buf, n) if n else b""
+        return _take(ZS_OK, over)[0]
 
     def recv_multi(self, timeout=None) -> list:
         """Receive every frame of the next message, as a list of bytes."""

@@ -563,6 +563,18 @@ def test_bind_port_zero_and_pyzmq_push(ctx):
         assert pull.recv(timeout=T) == BINARY
 
 
+def test_recv_sizes_either_side_of_the_receive_buffer(ctx):
+    # Socket.recv copies a frame of up to 16384 bytes into its buffer and
+    # takes a longer one whole: nothing is truncated either way.
+    with zmqsocket.bind_to_port(0, "PULL") as pull:
+        push = zconnected(ctx, zmq.PUSH, pull.bound_ports()[0])
+        sizes = [0, 1, 16383, 16384, 16385, 100000]
+        for n in sizes:
+            push.send(bytes((i * 7 + n) % 256 for i in range(n)))
+        for n in sizes:
+            assert pull.recv(timeout=T) == bytes((i * 7 + n) % 256 for i in range(n))
+
+
 def test_connect_to_host_and_pyzmq_pull(ctx):
     pull, port = zbound(ctx, zmq.PULL)
     with zmqsocket.connect_to_host("localhost", port, "PUSH") as push:
