@@ -66,7 +66,7 @@ impl DerefMut for Locked<'_> {
 
 /// How long a blocking call steps aside, between two slices, for another
 /// thread waiting for its socket.
-const STEP_ASIDE: Duration = Duration::from_micros(200);
+pub(crate) const STEP_ASIDE: Duration = Duration::from_micros(200);
 
 impl Locked<'_> {
     /// If other threads wait for this socket, release it for a moment so
@@ -93,6 +93,12 @@ impl Entry {
     #[inline]
     pub fn is_closing(&self) -> bool {
         self.closing.load(Ordering::Acquire)
+    }
+
+    /// True if other threads wait for this socket's lock.
+    #[inline]
+    pub fn has_waiters(&self) -> bool {
+        self.waiters.load(Ordering::Acquire) > 0
     }
 
     /// Take the socket's mutex, counted as a waiter while it is busy.

@@ -443,7 +443,10 @@ impl<T> SocketLock<T> {
         self.locked
             .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
             .ok()
-            .map(|_| SocketLockGuard { lock: self })
+            .map(|_| SocketLockGuard {
+                lock: self,
+                _value: std::marker::PhantomData,
+            })
     }
 
     /// Take the lock, waiting as long as it takes.
@@ -473,6 +476,9 @@ impl<T> SocketLock<T> {
 /// The lock, held: the value is this thread's until the guard drops.
 pub(crate) struct SocketLockGuard<'a, T> {
     lock: &'a SocketLock<T>,
+    // A guard gives out &T: it may be shared between threads only if T
+    // may (Sync only for T: Sync), as std's MutexGuard.
+    _value: std::marker::PhantomData<&'a mut T>,
 }
 
 impl<T> std::ops::Deref for SocketLockGuard<'_, T> {
