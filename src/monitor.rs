@@ -9,8 +9,8 @@
 //! Connections are told apart by their descriptor: each one starts with
 //! an ACCEPTED or CONNECTED event and ends with exactly one DISCONNECTED
 //! event, both carrying its descriptor. A HANDSHAKE_SUCCEEDED event names
-//! no descriptor; it makes the newest connection still in its handshake a
-//! live session. A connection whose handshake fails (HANDSHAKE_FAILED_*,
+//! no descriptor; it makes the newest connection still in its handshake on
+//! the same endpoint (or TCP port) a live session. A connection whose handshake fails (HANDSHAKE_FAILED_*,
 //! or, for some protocol errors, no event at all) is simply ended by its
 //! DISCONNECTED, so a peer that is not ZMTP never takes a live session
 //! away. A session ended by our own unbind or disconnect sends no event:
@@ -35,6 +35,16 @@ type Gone = Box<dyn Fn(&str) -> bool + Send>;
 const MAX_IGNORED: usize = 32;
 
 static NEXT_MONITOR: AtomicU64 = AtomicU64::new(1);
+
+/// The port of a `tcp://host:port` endpoint.
+fn tcp_port(endpoint: &str) -> Option<u16> {
+    endpoint
+        .strip_prefix("tcp://")?
+        .rsplit(':')
+        .next()?
+        .parse()
+        .ok()
+}
 
 /// Forget connection `fd` (it ended).
 fn end(pending: &mut Vec<Conn>, live: &mut Vec<Conn>, fd: u32) {
@@ -129,7 +139,30 @@ impl Monitor {
                 end(&mut self.pending, &mut self.live, fd);
                 self.pending.push(Conn { fd, endpoint });
             } else if event == SUCCEEDED {
-                let fd = self.pending.pop().map_or(u32::MAX, |c| c.fd);
+                // The event names no descriptor: it is the newest pending
+                // connection on the same endpoint (a connect), else on the
+                // same TCP port (an accepted connection: the listener's
+                // `tcp://0.0.0.0:P` against the local address
+                // `tcp://127.0.0.1:P`), else the newest of all.
+                let port = tcp_port(&endpoint);
+                let i = self
+                    .pending
+                    .iter()
+                    .rposition(|c| c.endpoint == endpoint)
+                    .or_else(|| {
+                        port.and_then(|p| {
+                            self.pending
+                                .iter()
+                                .rposition(|c| tcp_port(&c.endpoint) == Some(p))
+                        })
+                    })
+                    .or_else(|| self.pending.len().checked_sub(1));
+                // A handshake with no connection pending belongs to one we
+                // stopped counting (it ended, or we left its endpoint).
+                let Some(i) = i else {
+                    continue;
+                };
+                let fd = self.pending.remove(i).fd;
                 self.up_at.insert(endpoint.clone(), Instant::now());
                 self.live.push(Conn { fd, endpoint });
             } else if event == DISCONNECTED {
