@@ -428,9 +428,14 @@ impl SocketState {
                 ),
             ));
         }
-        if let Some(c) = self.connects.iter().find(|c| c.endpoint == endpoint) {
+        if let Some(c) = self
+            .connects
+            .iter()
+            .find(|c| c.endpoint == endpoint || same_tcp_addr(&c.endpoint, endpoint))
+        {
             return Err(self_connect_error(endpoint, &c.describe()));
         }
+        let before = self.hwms;
         let hwms = (send_hwm, recv_hwm);
         if inproc::is_inproc(endpoint) {
             let id = self.raw.id();
@@ -446,10 +451,21 @@ impl SocketState {
         };
         // A wildcard bind may resolve to an endpoint this socket connects
         // to: undo it (see self_connect_error).
+        // libzmq's unbind ends every bind and connect under that string,
+        // so the connect is made again afterwards.
         if let Some(c) = self.connects.iter().find(|c| c.endpoint == resolved) {
             let err = self_connect_error(&resolved, &c.describe());
             let _ = self.sock.unbind(&resolved);
             wait_port_free(&resolved);
+            let _ = self.set_hwms(before, &resolved);
+            let v4 = is_ipv4_tcp(&resolved);
+            if v4 {
+                let _ = self.sock.set_ipv6(false);
+            }
+            let _ = self.sock.connect(&resolved);
+            if v4 {
+                let _ = self.sock.set_ipv6(true);
+            }
             return Err(err);
         }
         let port = if resolved.starts_with("tcp://") {
@@ -699,6 +715,13 @@ impl SocketState {
         let disconnected = self.disconnect_from_all_hosts();
         unbound.and(disconnected)
     }
+}
+
+/// True if two endpoints are the same TCP address (`tcp://[::1]:5000` and
+/// `tcp://[0:0::1]:5000`); false if either is not an IP address and port.
+fn same_tcp_addr(a: &str, b: &str) -> bool {
+    let addr = |e: &str| e.strip_prefix("tcp://")?.parse::<SocketAddr>().ok();
+    matches!((addr(a), addr(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// libzmq keys a socket's binds and connects by the endpoint string alone:
