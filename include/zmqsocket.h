@@ -609,7 +609,7 @@ int32_t zs_recv(zs_socket s, int32_t timeout_ms, struct zs_message *out);
  * over in `*overflow` as a single-frame message (read it, then
  * zs_message_free it), and the return value is its length, greater than
  * `cap`. `buf` may be NULL only when `cap` is 0; `overflow` must not be
- * NULL.
+ * NULL. On failure nothing is written to `buf` or `*overflow`.
  */
 int64_t zs_recv_into(zs_socket s,
                      int32_t timeout_ms,
@@ -790,6 +790,8 @@ int32_t zs_unbind_endpoint(zs_socket s, const char *endpoint);
  * next bind of the name uses freed memory. zmqsocket takes a waiting
  * connection off that list before dropping it, by binding the name for a
  * moment, which would also take every other socket's waiting connection.
+ * The socket that does that is made with the connect: if it cannot be
+ * (out of descriptors), the connect is refused with ZS_ERR_ZMQ.
  */
 int32_t zs_connect_endpoint(zs_socket s, const char *endpoint, int32_t send_hwm, int32_t recv_hwm);
 

@@ -538,7 +538,7 @@ pub extern "C" fn zs_recv(s: zs_socket, timeout_ms: i32, out: *mut zs_message) -
 /// over in `*overflow` as a single-frame message (read it, then
 /// zs_message_free it), and the return value is its length, greater than
 /// `cap`. `buf` may be NULL only when `cap` is 0; `overflow` must not be
-/// NULL.
+/// NULL. On failure nothing is written to `buf` or `*overflow`.
 #[no_mangle]
 pub extern "C" fn zs_recv_into(
     s: zs_socket,
@@ -876,6 +876,8 @@ pub extern "C" fn zs_unbind_endpoint(s: zs_socket, endpoint: *const c_char) -> i
 /// next bind of the name uses freed memory. zmqsocket takes a waiting
 /// connection off that list before dropping it, by binding the name for a
 /// moment, which would also take every other socket's waiting connection.
+/// The socket that does that is made with the connect: if it cannot be
+/// (out of descriptors), the connect is refused with ZS_ERR_ZMQ.
 #[no_mangle]
 pub extern "C" fn zs_connect_endpoint(
     s: zs_socket,

@@ -9,7 +9,10 @@
 //! binder). zmqsocket therefore takes the waiting connection off libzmq's
 //! list before it drops one: it binds the name with a throw-away socket
 //! (which consumes every waiting connection of that name), ends the
-//! connection, and closes the throw-away socket.
+//! connection, and unbinds and closes the throw-away socket. That socket is
+//! made when the connect is (a connect that cannot have one is refused), so
+//! that dropping the connection never depends on a resource that may have
+//! run out by then (descriptors): an inproc bind needs none.
 //!
 //! Because that bind consumes every waiting connection of the name, only
 //! one socket at a time may wait for a given name; a second connect to the
@@ -28,12 +31,19 @@ use crate::error::{ZsError, ZsResult};
 use crate::raw::RawCtx;
 use crate::types::zs_socket_type;
 
+/// A connect waiting for a binder: its socket, and the throw-away socket
+/// that will take it off libzmq's list if it is dropped first.
+struct Waiter {
+    id: usize,
+    sink: zmq::Socket,
+}
+
 #[derive(Default)]
 struct Registry {
     /// Bound names and the socket that binds each.
     bound: HashMap<String, usize>,
-    /// Names with a connect that waits for a binder, and its socket.
-    waiting: HashMap<String, usize>,
+    /// Names with a connect that waits for a binder.
+    waiting: HashMap<String, Waiter>,
 }
 
 static REGISTRY: Mutex<Option<Registry>> = Mutex::new(None);
@@ -72,10 +82,15 @@ pub fn unbind<T>(id: usize, endpoint: &str, unbind: impl FnOnce() -> ZsResult<T>
 
 /// Connect socket `id` to `endpoint` with `connect`; refused if another
 /// socket already waits for the same unbound name.
-pub fn connect<T>(id: usize, endpoint: &str, connect: impl FnOnce() -> ZsResult<T>) -> ZsResult<T> {
+pub fn connect<T>(
+    ctx: &RawCtx,
+    id: usize,
+    endpoint: &str,
+    connect: impl FnOnce() -> ZsResult<T>,
+) -> ZsResult<T> {
     with_registry(|r| {
         let unbound = !r.bound.contains_key(endpoint);
-        if unbound && r.waiting.get(endpoint).is_some_and(|w| *w != id) {
+        if unbound && r.waiting.get(endpoint).is_some_and(|w| w.id != id) {
             return Err(ZsError::new(
                 ZS_ERR_WRONG_STATE,
                 format!(
@@ -85,9 +100,25 @@ pub fn connect<T>(id: usize, endpoint: &str, connect: impl FnOnce() -> ZsResult<
                 ),
             ));
         }
+        let sink = if unbound {
+            let fail = |e: zmq::Error| {
+                ZsError::new(
+                    ZS_ERR_ZMQ,
+                    format!(
+                        "{endpoint}: nobody has bound this name yet, and the socket that \
+                         would release the waiting connect cannot be made: {e}"
+                    ),
+                )
+            };
+            let sink = ctx.socket(zs_socket_type::ZS_PULL).map_err(fail)?;
+            sink.set_linger(0).map_err(fail)?;
+            Some(sink)
+        } else {
+            None
+        };
         let result = connect()?;
-        if unbound {
-            r.waiting.insert(endpoint.to_string(), id);
+        if let Some(sink) = sink {
+            r.waiting.insert(endpoint.to_string(), Waiter { id, sink });
         }
         Ok(result)
     })
@@ -95,14 +126,9 @@ pub fn connect<T>(id: usize, endpoint: &str, connect: impl FnOnce() -> ZsResult<
 
 /// Drop socket `id`'s connect to `endpoint` with `drop`, first taking it
 /// off libzmq's list if it still waits for a binder.
-pub fn disconnect<T>(
-    ctx: &RawCtx,
-    id: usize,
-    endpoint: &str,
-    drop: impl FnOnce() -> ZsResult<T>,
-) -> ZsResult<T> {
+pub fn disconnect<T>(id: usize, endpoint: &str, drop: impl FnOnce() -> ZsResult<T>) -> ZsResult<T> {
     with_registry(|r| {
-        let sink = release(r, ctx, id, endpoint);
+        let sink = release(r, id, endpoint);
         let result = drop();
         std::mem::drop(sink);
         result
@@ -125,16 +151,12 @@ impl Drop for Sink {
 
 /// Socket `id` is about to close: release its waiting connects and forget
 /// its binds. `connects` are its connect endpoints.
-pub fn socket_closing<'a>(
-    ctx: &RawCtx,
-    id: usize,
-    connects: impl Iterator<Item = &'a str>,
-) -> Vec<Sink> {
+pub fn socket_closing<'a>(id: usize, connects: impl Iterator<Item = &'a str>) -> Vec<Sink> {
     with_registry(|r| {
         r.bound.retain(|_, owner| *owner != id);
         connects
             .filter(|e| is_inproc(e))
-            .filter_map(|e| release(r, ctx, id, e))
+            .filter_map(|e| release(r, id, e))
             .collect()
     })
 }
@@ -143,13 +165,11 @@ pub fn socket_closing<'a>(
 /// with a throw-away socket so libzmq attaches (and no longer lists) the
 /// waiting pipe; the caller closes the returned socket after ending the
 /// connection.
-fn release(r: &mut Registry, ctx: &RawCtx, id: usize, endpoint: &str) -> Option<Sink> {
-    if r.waiting.get(endpoint) != Some(&id) {
+fn release(r: &mut Registry, id: usize, endpoint: &str) -> Option<Sink> {
+    if r.waiting.get(endpoint).is_none_or(|w| w.id != id) {
         return None;
     }
-    r.waiting.remove(endpoint);
-    let sink = ctx.socket(zs_socket_type::ZS_PULL).ok()?;
-    sink.set_linger(0).ok()?;
+    let sink = r.waiting.remove(endpoint)?.sink;
     // EADDRINUSE: a socket that is closing still holds the name in libzmq,
     // and the connect was attached to it, not waiting.
     sink.bind(endpoint).ok()?;

@@ -102,7 +102,6 @@ impl Drop for SocketState {
         // A connect still waiting for an inproc binder is taken off
         // libzmq's list first (see crate::inproc).
         let _sinks = inproc::socket_closing(
-            &self.ctx,
             self.raw.id(),
             self.connects.iter().map(|c| c.endpoint.as_str()),
         );
@@ -627,7 +626,8 @@ impl SocketState {
         }
         if inproc::is_inproc(endpoint) {
             let id = self.raw.id();
-            inproc::connect(id, endpoint, || {
+            let ctx = Arc::clone(&self.ctx);
+            inproc::connect(&ctx, id, endpoint, || {
                 self.attach_with_hwms(hwms, endpoint, |s| s.connect(endpoint))
             })?;
         } else {
@@ -682,7 +682,7 @@ impl SocketState {
             Err(e) => Err(zmq_err(&endpoint)(e)),
         };
         if inproc::is_inproc(&endpoint) {
-            inproc::disconnect(&self.ctx, self.raw.id(), &endpoint, disconnect)?;
+            inproc::disconnect(self.raw.id(), &endpoint, disconnect)?;
         } else {
             disconnect()?;
         }
