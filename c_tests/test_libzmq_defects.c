@@ -182,6 +182,33 @@ static void no_connect_to_own_bind(void)
             CHECK_EQ_INT(zs_recv(probe, WAIT, &m6), ZS_OK);
             CHECK(tu_msg_is(&m6, "v6"), "the connect still delivers after the refused bind");
             zs_message_free(&m6);
+
+            /* A wildcard bind that libzmq resolves to the string of a
+             * connect (tcp://ANY:P as tcp://[::]:P): undone, and the connect,
+             * which libzmq's unbind ends too, is made again. */
+            zs_socket w = new_socket(ZS_PUSH);
+            zs_socket peer = new_socket(ZS_PULL);
+            int32_t pw = tu_dead_port();
+            char any6[64], star[64], lo6[64], before_w[256], after_w[256];
+            snprintf(any6, sizeof any6, "tcp://[::]:%d", (int)pw);
+            snprintf(star, sizeof star, "tcp://*:%d", (int)pw);
+            snprintf(lo6, sizeof lo6, "tcp://[::1]:%d", (int)pw);
+            CHECK_EQ_INT(zs_connect_endpoint(w, any6, HWM, HWM), ZS_OK);
+            zs_endpoints(w, before_w, sizeof before_w);
+            CHECK_EQ_INT(zs_bind_endpoint(w, star, 7, 7), ZS_ERR_ADDRESS_IN_USE);
+            CHECK(last_error_has(any6), "the message names the resolved endpoint");
+            zs_endpoints(w, after_w, sizeof after_w);
+            CHECK(strcmp(before_w, after_w) == 0, "the connect is still listed, no bind");
+            CHECK_EQ_INT(zs_bind_endpoint(peer, lo6, HWM, HWM), pw);
+            CHECK_EQ_INT(zs_send(w, "again", 5, WAIT), ZS_OK);
+            zs_message mw = tu_msg0();
+            CHECK_EQ_INT(zs_recv(peer, WAIT, &mw), ZS_OK);
+            CHECK(tu_msg_is(&mw, "again"), "the connect made again delivers");
+            zs_message_free(&mw);
+            CHECK_EQ_INT(zs_wait_peers(w, 1, WAIT), ZS_OK);
+            CHECK_EQ_INT(zs_peer_count(w), 1);
+            CHECK_EQ_INT(zs_socket_destroy(w), ZS_OK);
+            CHECK_EQ_INT(zs_socket_destroy(peer), ZS_OK);
         } else {
             printf("#   (no IPv6 loopback here: the [::1] case is skipped)\n");
         }

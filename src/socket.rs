@@ -465,6 +465,12 @@ impl SocketState {
             if v4 {
                 let _ = self.sock.set_ipv6(true);
             }
+            // Its session ended without an event; the new one counts.
+            if let Some(m) = self.monitor.as_mut() {
+                let ended = resolved.clone();
+                m.forget(move |e| e == ended);
+                m.attached(&resolved);
+            }
             return Err(err);
         }
         let port = if resolved.starts_with("tcp://") {
