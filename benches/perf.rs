@@ -100,18 +100,7 @@ fn zs_thr(size: usize, count: usize) -> f64 {
     ok(zs_set_bind_interface(c"127.0.0.1".as_ptr()), "iface");
     let port = ok(zs_bind_to_port(pull, 0, HWM, HWM), "bind");
     let sender = thread::spawn(move || {
-        let mut push = 0;
-        ok(
-            zs_socket_new_connected(
-                zs_socket_type::ZS_PUSH as i32,
-                c"127.0.0.1".as_ptr(),
-                port,
-                HWM,
-                HWM,
-                &mut push,
-            ),
-            "connect",
-        );
+        let push = zs_push_to(port);
         let buf = vec![7u8; size];
         for _ in 0..count {
             ok(

@@ -263,20 +263,7 @@ const VICTIM_KINDS: [&str; 8] = [
 
 // --------------------------------------------------------------- the PRNG
 
-/// splitmix64.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
+impl SplitMix64 {
     fn index(&mut self, n: usize) -> usize {
         self.below(n as u64) as usize
     }
@@ -290,7 +277,7 @@ impl Rng {
 }
 
 fn mix(x: u64) -> u64 {
-    Rng(x).next()
+    SplitMix64(x).next()
 }
 
 // --------------------------------------------------------------- messages
@@ -344,7 +331,7 @@ fn parse_header(f: &[u8]) -> Option<Header> {
 }
 
 fn payload(h: &Header, i: usize) -> Vec<u8> {
-    let mut r = Rng(mix(h.uid
+    let mut r = SplitMix64(mix(h.uid
         ^ (u64::from(h.gen) << 44)
         ^ (u64::from(h.seq) << 12)
         ^ i as u64));
@@ -499,7 +486,7 @@ struct Pair {
 
 struct Worker {
     tid: usize,
-    rng: Rng,
+    rng: SplitMix64,
     pairs: Vec<Pair>,
     uid_next: u64,
     shared_seq: u32,
@@ -2042,7 +2029,9 @@ fn eight_threads_random_operations_with_watchdog() {
                 .spawn(move || {
                     let mut w = Worker {
                         tid,
-                        rng: Rng(mix(seed ^ (tid as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))),
+                        rng: SplitMix64(mix(
+                            seed ^ (tid as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                        )),
                         pairs: Vec::new(),
                         uid_next: 0,
                         shared_seq: 0,

@@ -46,21 +46,10 @@ const PEER_PORT_ENV: &str = "ZS_PEER_PORT";
 /// The number that tells a peer process to stop.
 const STOP: u64 = u64::MAX;
 
-/// splitmix64: a tiny seeded PRNG (no `rand` dependency).
-struct SplitMix64(u64);
-
 impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
     /// A number in `lo..=hi`.
     fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
+        lo + self.below(hi - lo + 1)
     }
 }
 
