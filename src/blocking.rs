@@ -108,13 +108,14 @@ pub struct Deadline {
 
 impl Deadline {
     pub fn new(wait: Wait) -> Deadline {
-        Deadline::starting(wait, Instant::now())
+        Deadline::starting(wait, Some(Instant::now()))
     }
 
-    /// A deadline for a wait that began at `start`.
-    pub fn starting(wait: Wait, start: Instant) -> Deadline {
-        let end = match wait {
-            Wait::Ms(ms) => Some(start + Duration::from_millis(u64::from(ms))),
+    /// A deadline for a wait that began at `start` (None: a wait that has
+    /// no end time, or whose one attempt is over).
+    fn starting(wait: Wait, start: Option<Instant>) -> Deadline {
+        let end = match (wait, start) {
+            (Wait::Ms(ms), Some(start)) => Some(start + Duration::from_millis(u64::from(ms))),
             _ => None,
         };
         Deadline { wait, end }
@@ -166,35 +167,21 @@ pub fn retry<T>(
     between_messages: bool,
     mut op: impl FnMut(RawSock, i32) -> Result<T, zmq::Error>,
 ) -> ZsResult<T> {
-    // The fast path: one libzmq call, no allocation, no clock unless the
-    // wait is longer than a slice. The first attempt may block for up to a
-    // slice inside libzmq, as a plain blocking call would.
-    let (flags, first_slice) = match wait {
-        Wait::NonBlocking | Wait::Ms(0) => (zmq::DONTWAIT, 0),
-        Wait::Forever => (0, SLICE_MS),
-        Wait::Ms(ms) => (0, ms.min(SLICE_MS as u32) as i32),
-    };
-    let start = match wait {
-        Wait::Ms(ms) if ms > SLICE_MS as u32 => Some(Instant::now()),
-        _ => None,
-    };
-    if flags == 0 {
-        set_slice(state, dir, first_slice).map_err(|e| fail(e, entry))?;
-    }
-    match op(state.raw, flags) {
-        Err(zmq::Error::EAGAIN) => {
-            if start.is_none() && wait != Wait::Forever {
-                // The first attempt was the whole wait.
-                if entry.is_closing() {
-                    return Err(interrupted(&entry.describe()));
-                }
-                return Err(Deadline::starting(wait, Instant::now()).timed_out(&entry.describe()));
-            }
-        }
-        Err(zmq::Error::EINTR) => {}
+    // The fast path: one non-blocking libzmq call; no clock, no timeout
+    // option to set, no allocation. Only when it says EAGAIN does the call
+    // look at the clock and wait in slices (the microseconds of the first
+    // attempt do not count against the timeout).
+    match op(state.raw, zmq::DONTWAIT) {
+        Err(zmq::Error::EAGAIN) | Err(zmq::Error::EINTR) => {}
         other => return other.map_err(|e| fail(e, entry)),
     }
-    let deadline = Deadline::starting(wait, start.unwrap_or_else(Instant::now));
+    if matches!(wait, Wait::NonBlocking | Wait::Ms(0)) {
+        if entry.is_closing() {
+            return Err(interrupted(&entry.describe()));
+        }
+        return Err(Deadline::starting(wait, None).timed_out(&entry.describe()));
+    }
+    let deadline = Deadline::new(wait);
     loop {
         if entry.is_closing() {
             return Err(interrupted(&entry.describe()));
