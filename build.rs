@@ -6,13 +6,14 @@
 
 use std::path::{Path, PathBuf};
 
-const EXPORTED_TYPES: [&str; 8] = [
+const EXPORTED_TYPES: [&str; 9] = [
     "zs_result",
     "zs_socket_type",
     "zs_timeout",
     "zs_hwm",
     "zs_frame",
     "zs_message",
+    "zs_recv_args",
     "zs_bulk_flags",
     "zs_drain_stats",
 ];
@@ -32,7 +33,7 @@ fn base_config() -> cbindgen::Config {
     // Tag style keeps `enum zs_socket_type` apart from the function
     // `zs_socket_type()`; the structs get their typedefs here.
     c.after_includes = Some(
-        "\ntypedef struct zs_frame zs_frame;\ntypedef struct zs_message zs_message;\ntypedef struct zs_drain_stats zs_drain_stats;".to_string(),
+        "\ntypedef struct zs_frame zs_frame;\ntypedef struct zs_message zs_message;\ntypedef struct zs_recv_args zs_recv_args;\ntypedef struct zs_drain_stats zs_drain_stats;".to_string(),
     );
     c
 }

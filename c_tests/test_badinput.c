@@ -258,6 +258,18 @@ static int64_t recv_into_x(zs_socket s, int32_t t)
     return zs_recv_into(s, t, b, sizeof b, &ov);
 }
 static int64_t h_recv_into(zs_socket s) { return recv_into_x(s, 0); }
+static int64_t recv_packed_x(zs_socket s, int32_t t)
+{
+    char b[8];
+    zs_recv_args a;
+    memset(&a, 0, sizeof a);
+    a.socket = s;
+    a.timeout_ms = t;
+    a.buf = b;
+    a.cap = sizeof b;
+    return zs_recv_packed(&a);
+}
+static int64_t h_recv_packed(zs_socket s) { return recv_packed_x(s, 0); }
 static int64_t h_is_bound(zs_socket s) { return zs_is_bound_to_port(s, port) ? 1 : 0; }
 static int64_t h_is_connected(zs_socket s) { return zs_is_connected_to_host(s, "127.0.0.1", port) ? 1 : 0; }
 static int64_t h_bound_ports(zs_socket s)
@@ -318,6 +330,7 @@ static const handle_row handle_rows[] = {
     {"zs_recv_nonblocking", R_INT, h_recv_nb},
     {"zs_recv_multi_nonblocking", R_INT, h_recv_multi_nb},
     {"zs_recv_into", R_INT, h_recv_into},
+    {"zs_recv_packed", R_INT, h_recv_packed},
     {"zs_is_bound_to_port", R_BOOL, h_is_bound},
     {"zs_is_connected_to_host", R_BOOL, h_is_connected},
     {"zs_bound_ports", R_INT, h_bound_ports},
@@ -480,6 +493,7 @@ static int64_t t_send_multi(int32_t t) { return zs_send_multi(push, fr_ok, 2, t)
 static int64_t t_recv(int32_t t) { return recv_x(zs_recv, pull, t); }
 static int64_t t_recv_multi(int32_t t) { return recv_x(zs_recv_multi, pull, t); }
 static int64_t t_recv_into(int32_t t) { return recv_into_x(pull, t); }
+static int64_t t_recv_packed(int32_t t) { return recv_packed_x(pull, t); }
 static int64_t t_pump(int32_t t) { return zs_pump(push, fr_ok, 2, 1, 0, t); }
 static int64_t t_drain(int32_t t) { return drain_x(pull, 1, 0, t); }
 static int64_t t_wait_connected(int32_t t) { return zs_wait_connected(push, "127.0.0.1", port, t); }
@@ -493,6 +507,7 @@ static const timeout_row timeout_rows[] = {
     {"zs_recv", t_recv},
     {"zs_recv_multi", t_recv_multi},
     {"zs_recv_into", t_recv_into},
+    {"zs_recv_packed", t_recv_packed},
     {"zs_pump", t_pump},
     {"zs_drain", t_drain},
     {"zs_wait_connected", t_wait_connected},
@@ -733,6 +748,15 @@ static void test_null_and_lengths(void)
             zs_recv_into(pull, 0, NULL, 8, &ov));
         CHECK(ov.frames == NULL && ov.count == 0 && ov.owner == NULL,
               "a refused zs_recv_into leaves *overflow alone");
+        zs_recv_args a;
+        memset(&a, 0, sizeof a);
+        a.socket = pull;
+        a.cap = 8;
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_recv_packed", "args", zs_recv_packed(NULL));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_recv_packed", "args->buf", zs_recv_packed(&a));
+        CHECK(a.overflow.frames == NULL && a.overflow.count == 0 && a.overflow.owner == NULL &&
+                  a.socket == pull && a.cap == 8 && a.buf == NULL,
+              "a refused zs_recv_packed leaves *args alone");
     }
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_drain", "out", zs_drain(pull, 1, 0, 0, NULL));
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_drain", "expected -2", drain_x(pull, -2, 0, 0));

@@ -16,7 +16,7 @@ use crate::error::{self, guard, guard_bool, guard_i64, ZsError, ZsResult};
 use crate::handles::{self, with_socket};
 use crate::raw::{self, bytes_arg, frames_arg, out_arg, str_arg, write_out};
 use crate::socket::{self, hwm_value, port_value};
-use crate::types::{zs_frame, zs_message, zs_socket, zs_socket_type};
+use crate::types::{zs_frame, zs_message, zs_recv_args, zs_socket, zs_socket_type};
 use crate::{hosts, introspect, monitor, poll, recv, send};
 
 fn socket_type(t: i32) -> ZsResult<zs_socket_type> {
@@ -550,16 +550,42 @@ pub extern "C" fn zs_recv_into(
     guard_i64("zs_recv_into", || {
         let overflow = out_arg(overflow, "overflow")?;
         let buf = raw::bytes_out(buf, cap, "buf")?;
-        let wait = Wait::from_timeout(timeout_ms)?;
-        match with_socket(s, |e, st| recv::recv_into(e, st, wait, buf))? {
-            recv::Into::Copied(n) => Ok(n as i64),
-            recv::Into::TooLong(msg) => {
-                let n = msg_len(&msg);
-                write_out(overflow, msg);
-                Ok(n)
-            }
-        }
+        recv_to(s, timeout_ms, buf, overflow)
     })
+}
+
+/// zs_recv_into with its arguments in one struct (see zs_recv_args): one
+/// argument instead of five, for bindings that pay per argument. Returns
+/// what zs_recv_into returns, and writes `args->overflow` as it writes
+/// `*overflow`; nothing else in `*args` is written. `args` must not be
+/// NULL; `args->buf` may be NULL only when `args->cap` is 0.
+#[no_mangle]
+pub extern "C" fn zs_recv_packed(args: *mut zs_recv_args) -> i64 {
+    guard_i64("zs_recv_packed", || {
+        let args = out_arg(args, "args")?;
+        let (s, timeout_ms, buf, cap) = raw::recv_args(args);
+        let buf = raw::bytes_out(buf, cap, "args->buf")?;
+        recv_to(s, timeout_ms, buf, raw::recv_args_overflow(args))
+    })
+}
+
+/// The shared body of zs_recv_into and zs_recv_packed (arguments checked).
+#[inline(always)]
+fn recv_to(
+    s: zs_socket,
+    timeout_ms: i32,
+    buf: &mut [u8],
+    overflow: *mut zs_message,
+) -> ZsResult<i64> {
+    let wait = Wait::from_timeout(timeout_ms)?;
+    match with_socket(s, |e, st| recv::recv_into(e, st, wait, buf))? {
+        recv::Into::Copied(n) => Ok(n as i64),
+        recv::Into::TooLong(msg) => {
+            let n = msg_len(&msg);
+            write_out(overflow, msg);
+            Ok(n)
+        }
+    }
 }
 
 /// The length of a single-frame message's frame.

@@ -38,7 +38,9 @@ pub mod types;
 pub use api::*;
 pub use bulk::{zs_bulk_flags, zs_drain_stats};
 pub use error::zs_result;
-pub use types::{zs_frame, zs_hwm, zs_message, zs_socket, zs_socket_type, zs_timeout};
+pub use types::{
+    zs_frame, zs_hwm, zs_message, zs_recv_args, zs_socket, zs_socket_type, zs_timeout,
+};
 
 #[cfg(test)]
 mod header_tests {

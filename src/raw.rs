@@ -6,7 +6,7 @@ use std::ffi::CStr;
 use std::os::raw::{c_char, c_void};
 
 use crate::error::{invalid, ZsResult};
-use crate::types::{zs_frame, zs_message, zs_socket_type};
+use crate::types::{zs_frame, zs_message, zs_recv_args, zs_socket, zs_socket_type};
 
 /// Borrow a NUL-terminated UTF-8 string argument named `name`.
 pub(crate) fn str_arg<'a>(p: *const c_char, name: &str) -> ZsResult<&'a str> {
@@ -126,6 +126,22 @@ pub(crate) fn write_out<T>(p: *mut T, v: T) {
     // points to writable memory of type T. `write` does not read or drop the
     // old value (which may be uninitialised).
     unsafe { p.write(v) }
+}
+
+/// The four input fields of a `zs_recv_args` checked by [`out_arg`].
+pub(crate) fn recv_args(p: *mut zs_recv_args) -> (zs_socket, i32, *mut c_void, usize) {
+    // SAFETY: p was checked non-NULL by out_arg and the caller promises a
+    // readable zs_recv_args there; plain-data fields are copied out, no
+    // reference is kept.
+    unsafe { ((*p).socket, (*p).timeout_ms, (*p).buf, (*p).cap) }
+}
+
+/// Where a `zs_recv_args` checked by [`out_arg`] takes an overflowing frame.
+pub(crate) fn recv_args_overflow(p: *mut zs_recv_args) -> *mut zs_message {
+    // SAFETY: p was checked non-NULL by out_arg and points to a
+    // zs_recv_args; this only computes the field's address (no read, no
+    // reference), for write_out.
+    unsafe { std::ptr::addr_of_mut!((*p).overflow) }
 }
 
 /// Write `s` into the caller's buffer by `snprintf`'s rules: at most `cap`

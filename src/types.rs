@@ -43,6 +43,28 @@ impl zs_message {
     };
 }
 
+/// The arguments of `zs_recv_packed`: `zs_recv_into`'s, in one struct, so
+/// that a binding whose every foreign argument costs (PHP FFI: about 13 ns
+/// each) makes the call with one. The caller fills the first four fields
+/// (and may keep the struct for the next call); the library writes only
+/// `overflow`, and only for a frame longer than `cap`.
+#[repr(C)]
+#[derive(Debug)]
+#[allow(non_camel_case_types)]
+pub struct zs_recv_args {
+    /// The socket to receive from.
+    pub socket: zs_socket,
+    /// As zs_recv's `timeout_ms`.
+    pub timeout_ms: i32,
+    /// The caller's buffer of `cap` bytes (NULL only when `cap` is 0).
+    pub buf: *mut c_void,
+    /// The size of `buf`.
+    pub cap: usize,
+    /// A frame longer than `cap`, handed over whole (free it with
+    /// zs_message_free); left alone otherwise.
+    pub overflow: zs_message,
+}
+
 /// Socket types, with libzmq's own numbers.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

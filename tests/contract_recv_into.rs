@@ -130,3 +130,91 @@ fn bad_arguments_and_failures_change_nothing() {
     destroy(push);
     destroy(pull);
 }
+
+// zs_recv_packed: the same call with its arguments in one struct.
+
+fn args(s: zs_socket, timeout: i32, buf: &mut [u8]) -> zs_recv_args {
+    zs_recv_args {
+        socket: s,
+        timeout_ms: timeout,
+        buf: buf.as_mut_ptr() as *mut c_void,
+        cap: buf.len(),
+        overflow: empty_msg(),
+    }
+}
+
+#[test]
+fn packed_frames_fit_or_overflow_and_the_struct_can_be_kept() {
+    let (pull, push) = pair();
+    let big: Vec<u8> = (0..100u8).collect();
+    send(push, b"hello");
+    send(push, &big);
+    send(push, b"");
+    send_multi(push, &[b"a", b"bb"]);
+    let mut buf = [0u8; 10];
+    let mut a = args(pull, WAIT_MS, &mut buf);
+    let sentinel = 0x5a5a as *mut zs_frame;
+    a.overflow.frames = sentinel;
+    assert_eq!(zs_recv_packed(&mut a), 5);
+    assert_eq!(&buf[..5], b"hello");
+    assert_eq!(a.overflow.frames, sentinel, "overflow untouched on a fit");
+    a.overflow = empty_msg();
+    assert_eq!(zs_recv_packed(&mut a), 100, "too long: handed over whole");
+    assert_eq!(frames_of(&a.overflow), vec![big]);
+    zs_message_free(&mut a.overflow);
+    assert_eq!(zs_recv_packed(&mut a), 0, "empty frame");
+    assert_eq!(zs_recv_packed(&mut a), 1);
+    assert_eq!(&buf[..1], b"a");
+    assert_eq!(zs_recv_packed(&mut a), 2);
+    assert_eq!(&buf[..2], b"bb");
+    // The inputs are never written: the same struct serves every call.
+    assert_eq!((a.socket, a.timeout_ms, a.cap), (pull, WAIT_MS, 10));
+    assert_eq!(a.buf, buf.as_mut_ptr() as *mut c_void);
+    destroy(push);
+    destroy(pull);
+}
+
+#[test]
+fn packed_bad_arguments_and_failures_change_nothing() {
+    let (pull, push) = pair();
+    send(push, b"kept");
+    let mut buf = [0u8; 8];
+    expect_err(
+        zs_recv_packed(ptr::null_mut()),
+        INVALID,
+        &["zs_recv_packed", "args"],
+    );
+    let mut a = args(pull, WAIT_MS, &mut buf);
+    a.buf = ptr::null_mut();
+    expect_err(
+        zs_recv_packed(&mut a),
+        INVALID,
+        &["zs_recv_packed", "args->buf"],
+    );
+    let mut a = args(pull, -3, &mut buf);
+    expect_err(
+        zs_recv_packed(&mut a),
+        INVALID,
+        &["zs_recv_packed", "timeout_ms -3"],
+    );
+    let mut a = args(0, 0, &mut buf);
+    expect_err(
+        zs_recv_packed(&mut a),
+        BAD_HANDLE,
+        &["zs_recv_packed", "socket 0"],
+    );
+    let mut a = args(push, 0, &mut buf);
+    expect_err(zs_recv_packed(&mut a), NOT_SUPPORTED, &["zs_recv_packed"]);
+    assert!(
+        a.overflow.frames.is_null() && a.overflow.owner.is_null(),
+        "overflow untouched"
+    );
+    // The waiting message was not taken by any of them.
+    let mut a = args(pull, WAIT_MS, &mut buf);
+    assert_eq!(zs_recv_packed(&mut a), 4);
+    assert_eq!(&buf[..4], b"kept");
+    let mut a = args(pull, 0, &mut buf);
+    expect_err(zs_recv_packed(&mut a), TIMED_OUT, &["zs_recv_packed"]);
+    destroy(push);
+    destroy(pull);
+}
