@@ -64,10 +64,16 @@ class Socket
     private \FFI $ffi;
     private \FFI\CData $msg;
     private \FFI\CData $msgPtr;
-    // Socket::recv's buffer: zs_recv_into copies a frame that fits into it
-    // (one foreign call per message); a longer frame comes whole in $msg.
+    // Socket::recv's buffer: zs_recv_packed copies a frame that fits into
+    // it; a longer frame comes whole in $rx->overflow. One foreign call per
+    // message, with one argument ($rxPtr): PHP FFI charges about 13 ns per
+    // argument, so the socket, timeout and buffer live in $rx, written only
+    // when the timeout changes.
     private const RECV_BUF_SIZE = 16384;
     private ?\FFI\CData $recvBuf = null;
+    private \FFI\CData $rx;
+    private \FFI\CData $rxPtr;
+    private int $rxTimeout = Library::TIMEOUT_DEFAULT;
 
     /** An unattached socket of $type ("PUSH", "xreq"... or Socket::PUSH). */
     public function __construct(int|string $type)
@@ -92,6 +98,12 @@ class Socket
         $this->msg = $this->ffi->new('struct zs_message');
         $this->msgPtr = \FFI::addr($this->msg);
         $this->recvBuf = $this->ffi->new('char[' . self::RECV_BUF_SIZE . ']');
+        $this->rx = $this->ffi->new('struct zs_recv_args');
+        $this->rx->socket = $handle;
+        $this->rx->timeout_ms = $this->rxTimeout;
+        $this->rx->buf = \FFI::addr($this->recvBuf[0]);
+        $this->rx->cap = self::RECV_BUF_SIZE;
+        $this->rxPtr = \FFI::addr($this->rx);
         $this->handle = $handle;
         $this->destroyed = false;
     }
@@ -370,11 +382,18 @@ class Socket
     public function send(string $message, ?float $timeout = null): void
     {
         // FFI passes a PHP string to a `const void *` parameter as it is,
-        // without a copy (the library copies it into the message).
+        // without a copy (the library copies it into the message). Most
+        // sends find room at once: the non-blocking call (three arguments,
+        // about 13 ns cheaper through PHP FFI than zs_send's four) queues
+        // them; only a send that finds no room waits, in zs_send.
+        $len = \strlen($message);
+        if ($this->ffi->zs_send_nonblocking($this->handle, $message, $len)) {
+            return;
+        }
         $rc = $this->ffi->zs_send(
             $this->handle,
             $message,
-            \strlen($message),
+            $len,
             $timeout === null ? Library::TIMEOUT_DEFAULT : Library::timeoutMs($timeout)
         );
         if ($rc < 0) {
@@ -427,13 +446,12 @@ class Socket
     /** Receive one frame (the next call gets the next frame of a multi-part message). */
     public function recv(?float $timeout = null): string
     {
-        $n = $this->ffi->zs_recv_into(
-            $this->handle,
-            $timeout === null ? Library::TIMEOUT_DEFAULT : Library::timeoutMs($timeout),
-            $this->recvBuf,
-            self::RECV_BUF_SIZE,
-            $this->msgPtr
-        );
+        $t = $timeout === null ? Library::TIMEOUT_DEFAULT : Library::timeoutMs($timeout);
+        if ($t !== $this->rxTimeout) {
+            $this->rx->timeout_ms = $t;
+            $this->rxTimeout = $t;
+        }
+        $n = $this->ffi->zs_recv_packed($this->rxPtr);
         if ($n <= self::RECV_BUF_SIZE) {
             if ($n > 0) {
                 return \FFI::string($this->recvBuf, $n);
@@ -443,9 +461,10 @@ class Socket
             }
             throw ZmqSocketException::fromLastError($n);
         }
-        // too long for the buffer: handed over whole in $msg
-        $data = \FFI::string($this->msg->frames->data, $n);
-        $this->ffi->zs_message_free($this->msgPtr);
+        // too long for the buffer: handed over whole in $rx->overflow
+        $over = \FFI::addr($this->rx->overflow);
+        $data = \FFI::string($this->rx->overflow->frames->data, $n);
+        $this->ffi->zs_message_free($over);
         return $data;
     }
 
