@@ -167,19 +167,33 @@ pub fn retry<T>(
     between_messages: bool,
     mut op: impl FnMut(RawSock, i32) -> Result<T, zmq::Error>,
 ) -> ZsResult<T> {
-    // The fast path: one non-blocking libzmq call; no clock, no timeout
-    // option to set, no allocation. Only when it says EAGAIN does the call
-    // look at the clock and wait in slices (the microseconds of the first
-    // attempt do not count against the timeout).
-    match op(state.raw, zmq::DONTWAIT) {
-        Err(zmq::Error::EAGAIN) | Err(zmq::Error::EINTR) => {}
-        other => return other.map_err(|e| fail(e, entry)),
+    // The fast path: one libzmq call, no clock, no allocation. A wait that
+    // fits in one slice (or has no end) makes its first attempt blocking,
+    // as a plain blocking call would; a longer finite wait first tries
+    // without waiting, so that only a call that has to wait reads the clock
+    // (the microseconds of that attempt do not count against the timeout).
+    // `whole_wait`: the first attempt is all the call may wait.
+    let (flags, first_slice, whole_wait) = match wait {
+        Wait::NonBlocking | Wait::Ms(0) => (zmq::DONTWAIT, 0, true),
+        Wait::Forever => (0, SLICE_MS, false),
+        Wait::Ms(ms) if ms <= SLICE_MS as u32 => (0, ms as i32, true),
+        Wait::Ms(_) => (zmq::DONTWAIT, 0, false),
+    };
+    if flags == 0 {
+        set_slice(state, dir, first_slice).map_err(|e| fail(e, entry))?;
     }
-    if matches!(wait, Wait::NonBlocking | Wait::Ms(0)) {
-        if entry.is_closing() {
-            return Err(interrupted(&entry.describe()));
+    match op(state.raw, flags) {
+        Err(zmq::Error::EAGAIN) => {
+            if whole_wait {
+                // The first attempt was the whole wait.
+                if entry.is_closing() {
+                    return Err(interrupted(&entry.describe()));
+                }
+                return Err(Deadline::starting(wait, None).timed_out(&entry.describe()));
+            }
         }
-        return Err(Deadline::starting(wait, None).timed_out(&entry.describe()));
+        Err(zmq::Error::EINTR) => {}
+        other => return other.map_err(|e| fail(e, entry)),
     }
     let deadline = Deadline::new(wait);
     loop {
