@@ -513,8 +513,7 @@ fn recv_into(
         let out = out_arg(out, "out")?;
         write_out(out, zs_message::EMPTY);
         let wait = wait?;
-        let msg = with_socket(s, |e, st| recv::recv(e, st, wait, whole))?;
-        write_out(out, msg);
+        with_socket(s, |e, st| recv::recv(e, st, wait, whole, out))?;
         Ok(ZS_OK.code())
     })
 }

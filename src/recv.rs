@@ -95,13 +95,16 @@ pub fn release(mut boxed: Box<Received>) {
     });
 }
 
-/// Receive one frame (`whole == false`) or every frame of the next message.
+/// Receive one frame (`whole == false`) or every frame of the next message
+/// into `*out` (checked by `out_arg`; written only on success, field by
+/// field, see `raw::write_message`).
 pub fn recv(
     entry: &Entry,
     state: &mut Locked<'_>,
     wait: Wait,
     whole: bool,
-) -> ZsResult<zs_message> {
+    out: *mut zs_message,
+) -> ZsResult<()> {
     let mut boxed = empty_one();
     let Received::One { msg: first, .. } = &mut *boxed else {
         unreachable!("made as One just above")
@@ -136,7 +139,8 @@ pub fn recv(
             frames: Vec::new(),
         };
     }
-    Ok(boxed.into_message())
+    crate::raw::write_message(out, boxed.into_message());
+    Ok(())
 }
 
 /// What [`recv_into`] got: the frame's length, copied into the buffer, or
