@@ -18,7 +18,9 @@
  * (b): (d) pump -> Socket::recv, (e) Socket::send -> drain.
  * Every socket has both HWMs at 1000 (libzmq's and php-zmq's default;
  * zmqsocket's own default is 100, so the zmqsocket rows set 1000). Each row
- * is the median of --runs runs, the rows alternating (a b c a b c ...).
+ * is the median of --runs runs (21 by default), the rows alternating
+ * (a b c a b c ...); a ratio against php-zmq is the median of the
+ * side-by-side ratios of run i of the row over run i of row (a).
  *
  *   php -d ffi.enable=1 bench.php [--quick] [--runs=R] [--messages=N]
  *                                 [--size=B] [--rows=abc] [--micro]
@@ -297,7 +299,7 @@ function goal(?float $ratio, ?float $min): string
 function main(array $opts): int
 {
     $quick = isset($opts['quick']);
-    $runs = intOption($opts, 'runs', $quick ? 3 : 5, 1);
+    $runs = intOption($opts, 'runs', $quick ? 3 : 21, 1);
     $n = intOption($opts, 'messages', $quick ? 200_000 : 1_000_000, 2);
     $size = intOption($opts, 'size', 100, 1);
     $rows = str_split((string) ($opts['rows'] ?? 'abc'));
@@ -321,7 +323,8 @@ function main(array $opts): int
     printf(
         "PUSH -> PULL over tcp://127.0.0.1, sender and receiver in separate processes, %s messages of %d bytes,\n"
         . "HWM %d on both sides (libzmq's and php-zmq's default); msg/s counted by the receiver from the first\n"
-        . "message to the last; median of %d runs per row, rows alternating%s\n\n",
+        . "message to the last; median of %d runs per row, rows alternating; ratios against php-zmq are\n"
+        . "medians of the side-by-side ratios%s\n\n",
         number_format($n),
         $size,
         HWM,
@@ -336,7 +339,7 @@ function main(array $opts): int
         }
     }
 
-    $base = isset($results['a']) ? median($results['a']) : null;
+    $hasBase = isset($results['a']);
     printf(
         "%-36s %11s %8s %21s %10s %-13s %10s %-13s\n",
         'row',
@@ -352,7 +355,13 @@ function main(array $opts): int
     $goals = 0;
     foreach ($rows as $row) {
         $rate = median($results[$row]);
-        $vsBase = $base === null ? null : $rate / $base;
+        // Against php-zmq: the median of the side-by-side ratios (run i of
+        // this row over run i of row a, made one after the other), which
+        // cancels the machine's slow and fast spells better than a ratio
+        // of medians.
+        $vsBase = $hasBase
+            ? median(array_map(static fn (float $x, float $b): float => $x / $b, $results[$row], $results['a']))
+            : null;
         $vsRaw = $raw === null ? null : $rate / $raw;
         [$goalBase, $goalRaw] = GOALS[$row];
         foreach ([[$vsBase, $goalBase], [$vsRaw, $goalRaw]] as [$ratio, $min]) {
@@ -469,6 +478,22 @@ function micro(int $count, int $size): void
             return $s;
         };
 
+    $rx = $ffi->new('struct zs_recv_args');
+    $rxBuf = $ffi->new('char[16384]');
+    $rx->socket = $hp;
+    $rx->timeout_ms = -1;
+    $rx->buf = \FFI::addr($rxBuf[0]);
+    $rx->cap = 16384;
+    $rxPtr = \FFI::addr($rx);
+    $pairs['raw FFI zs_send_nonblocking / zs_recv_packed + FFI::string'] = [
+        static function () use ($ffi, $h, $payload, $size): void {
+            $ffi->zs_send_nonblocking($h, $payload, $size);
+        },
+        static function () use ($ffi, $rxPtr, $rxBuf): string {
+            return \FFI::string($rxBuf, $ffi->zs_recv_packed($rxPtr));
+        },
+    ];
+
     foreach ($pairs as $label => [$send, $recv]) {
         $sendNs = $recvNs = INF;
         for ($k = 0; $k < 3; $k++) {
@@ -527,7 +552,7 @@ function micro(int $count, int $size): void
     printf("per-call CPU cost, inproc PUSH -> PULL in one process, %s calls, %d-byte messages (best of 3):\n", number_format($count), $size);
     echo "(the zmqsocket send/recv rows go through a closure call, about one 'empty PHP function call' more than a plain loop)\n";
     foreach ($rows as $label => $ns) {
-        printf("  %-70s %8.1f ns\n", $label, $ns);
+        printf("  %-72s %8.1f ns\n", $label, $ns);
     }
 }
 
