@@ -382,18 +382,14 @@ class Socket
     public function send(string $message, ?float $timeout = null): void
     {
         // FFI passes a PHP string to a `const void *` parameter as it is,
-        // without a copy (the library copies it into the message). Most
-        // sends find room at once: the non-blocking call (three arguments,
-        // about 13 ns cheaper through PHP FFI than zs_send's four) queues
-        // them; only a send that finds no room waits, in zs_send.
-        $len = \strlen($message);
-        if ($this->ffi->zs_send_nonblocking($this->handle, $message, $len)) {
-            return;
-        }
+        // without a copy (the library copies it into the message). One
+        // call: trying zs_send_nonblocking first would save an argument but
+        // leave ZS_ERR_WOULD_BLOCK as the last error of a send that then
+        // succeeded (SPEC 3: success leaves the last error alone).
         $rc = $this->ffi->zs_send(
             $this->handle,
             $message,
-            $len,
+            \strlen($message),
             $timeout === null ? Library::TIMEOUT_DEFAULT : Library::timeoutMs($timeout)
         );
         if ($rc < 0) {

@@ -155,6 +155,39 @@ final class MessagingTest extends ZmqTestCase
         $push->setLinger(0);
     }
 
+    /** A send that waits for room and then succeeds leaves the last error as it was (SPEC 3). */
+    public function testASendThatWaitsThenSucceedsLeavesTheLastErrorAlone(): void
+    {
+        $port = $this->freePort();
+        $push = $this->connected('PUSH', $port, 2, 2);
+        while ($push->sendNonBlocking('queued')) {
+        }
+        [$idle] = $this->bound('PULL');
+        $this->assertZsError(ZmqSocketException::ZS_ERR_TIMED_OUT, fn () => $idle->recv(0));
+        $before = [\ZmqSocket\Library::lastErrorCode(), \ZmqSocket\Library::lastError()];
+        $pull = $this->peer(\ZMQ::SOCKET_PULL);
+        $pull->bind("tcp://127.0.0.1:$port");
+        $push->send('waited', 5.0); // room comes once the peer drains the queue
+        $this->assertSame($before, [\ZmqSocket\Library::lastErrorCode(), \ZmqSocket\Library::lastError()]);
+        do {
+            $got = $this->peerRecv($pull);
+        } while ($got === 'queued');
+        $this->assertSame('waited', $got);
+        $push->setLinger(0);
+    }
+
+    /** A bad timeout is refused even when there is room, and nothing is sent. */
+    public function testSendRefusesABadTimeoutEvenWithRoom(): void
+    {
+        [$pull, $port] = $this->peerBound(\ZMQ::SOCKET_PULL);
+        $push = $this->connected('PUSH', $port);
+        foreach ([-0.5, NAN, 1e12] as $bad) {
+            $this->assertZsError(ZmqSocketException::ZS_ERR_INVALID_ARGUMENT, fn () => $push->send('no', $bad));
+        }
+        $push->send('yes');
+        $this->assertSame('yes', $this->peerRecv($pull));
+    }
+
     public function testNonBlockingSendThrowsForOtherFailures(): void
     {
         [$pull] = $this->bound('PULL');
