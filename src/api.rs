@@ -564,6 +564,11 @@ pub extern "C" fn zs_recv_packed(args: *mut zs_recv_args) -> i64 {
         let args = out_arg(args, "args")?;
         let (s, timeout_ms, buf, cap) = raw::recv_args(args);
         let buf = raw::bytes_out(buf, cap, "args->buf")?;
+        if timeout_ms < -2 {
+            // Named as the caller wrote it (zs_recv_into says "timeout_ms").
+            Wait::from_timeout(timeout_ms)
+                .map_err(|e| error::invalid(format!("args->{}", e.msg)))?;
+        }
         recv_to(s, timeout_ms, buf, raw::recv_args_overflow(args))
     })
 }

@@ -1,9 +1,12 @@
 //! Per-call timeouts (SPEC section 4) and the one loop every blocking send
 //! and receive goes through.
 //!
-//! A call first tries without waiting. If libzmq says EAGAIN, it waits in
-//! slices of at most [`SLICE_MS`] (by setting ZMQ_SNDTIMEO/ZMQ_RCVTIMEO for
-//! that slice only), checking between slices whether the socket is being
+//! A call's first attempt is one libzmq call: blocking for the whole wait
+//! when that fits in one slice (or for a slice, with no end), without
+//! waiting for a longer finite wait, so that a call that succeeds at once
+//! never reads the clock. If libzmq says EAGAIN, the call waits in slices
+//! of at most [`SLICE_MS`] (by setting ZMQ_SNDTIMEO/ZMQ_RCVTIMEO for that
+//! slice only), checking between slices whether the socket is being
 //! destroyed and whether its own deadline has passed. So a timeout applies
 //! to that one call only, and a destroy interrupts a call blocked even with
 //! `ZS_TIMEOUT_FOREVER` within one slice.

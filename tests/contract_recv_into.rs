@@ -195,7 +195,7 @@ fn packed_bad_arguments_and_failures_change_nothing() {
     expect_err(
         zs_recv_packed(&mut a),
         INVALID,
-        &["zs_recv_packed", "timeout_ms -3"],
+        &["zs_recv_packed", "args->timeout_ms -3"],
     );
     let mut a = args(0, 0, &mut buf);
     expect_err(
@@ -203,12 +203,24 @@ fn packed_bad_arguments_and_failures_change_nothing() {
         BAD_HANDLE,
         &["zs_recv_packed", "socket 0"],
     );
-    let mut a = args(push, 0, &mut buf);
-    expect_err(zs_recv_packed(&mut a), NOT_SUPPORTED, &["zs_recv_packed"]);
-    assert!(
-        a.overflow.frames.is_null() && a.overflow.owner.is_null(),
-        "overflow untouched"
-    );
+    // A marker in overflow and buf shows that failures write neither.
+    buf = [0xa5; 8];
+    let marker = zs_message {
+        frames: 0x5a5a as *mut zs_frame,
+        count: 7,
+        owner: 0x7a7a as *mut c_void,
+    };
+    for (s, want) in [(push, NOT_SUPPORTED), (0, BAD_HANDLE)] {
+        let mut a = args(s, 0, &mut buf);
+        a.overflow = zs_message { ..marker };
+        expect_err(zs_recv_packed(&mut a), want, &["zs_recv_packed"]);
+        assert_eq!(
+            (a.overflow.frames, a.overflow.count, a.overflow.owner),
+            (marker.frames, marker.count, marker.owner),
+            "overflow untouched"
+        );
+    }
+    assert_eq!(buf, [0xa5; 8], "buf untouched by failures");
     // The waiting message was not taken by any of them.
     let mut a = args(pull, WAIT_MS, &mut buf);
     assert_eq!(zs_recv_packed(&mut a), 4);
