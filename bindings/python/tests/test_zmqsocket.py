@@ -267,6 +267,8 @@ _C_TYPES = {
     "int32_t *": zmqsocket.POINTER(zmqsocket.c_int32),
     "const zs_frame *": zmqsocket.POINTER(zmqsocket.zs_frame),
     "zs_message *": zmqsocket.POINTER(zmqsocket.zs_message),
+    "zs_message": zmqsocket.zs_message,
+    "zs_recv_args *": zmqsocket.POINTER(zmqsocket.zs_recv_args),
     "zs_drain_stats *": zmqsocket.POINTER(zmqsocket.zs_drain_stats),
 }
 
@@ -309,6 +311,7 @@ def test_every_header_function_is_declared_with_the_header_signature():
 def test_structs_match_the_header():
     text = _header_text()
     structs = ((zmqsocket.zs_frame, "zs_frame"), (zmqsocket.zs_message, "zs_message"),
+               (zmqsocket.zs_recv_args, "zs_recv_args"),
                (zmqsocket.zs_drain_stats, "zs_drain_stats"))
     for cls, cname in structs:
         body = re.search(r"struct %s \{(.*?)\};" % cname, text, re.S).group(1)
@@ -573,6 +576,33 @@ def test_recv_sizes_either_side_of_the_receive_buffer(ctx):
             push.send(bytes((i * 7 + n) % 256 for i in range(n)))
         for n in sizes:
             assert pull.recv(timeout=T) == bytes((i * 7 + n) % 256 for i in range(n))
+
+
+def test_a_receive_nested_inside_another_uses_its_own_buffer(ctx, monkeypatch):
+    # Socket.recv keeps one receive struct and buffer per thread; a receive
+    # that runs inside another (a signal handler's, here forced from inside
+    # the outer call's timeout conversion) must neither take the outer
+    # call's socket nor overwrite the frame it is about to read.
+    with zmqsocket.bind_to_port(0, "PULL") as outer, \
+            zmqsocket.bind_to_port(0, "PULL") as inner:
+        push_o = zconnected(ctx, zmq.PUSH, outer.bound_ports()[0])
+        push_i = zconnected(ctx, zmq.PUSH, inner.bound_ports()[0])
+        push_o.send(b"outer frame")
+        push_i.send(b"inner")
+        assert outer.recv(timeout=T) == b"outer frame"  # the struct exists now
+        push_o.send(b"outer again")
+        real = zmqsocket._timeout_ms
+        nested = []
+
+        def timeout_ms(t):
+            if not nested:
+                nested.append(None)
+                nested[0] = inner.recv(timeout=T)
+            return real(t)
+
+        monkeypatch.setattr(zmqsocket, "_timeout_ms", timeout_ms)
+        assert outer.recv(timeout=T) == b"outer again"
+        assert nested == [b"inner"]
 
 
 def test_connect_to_host_and_pyzmq_pull(ctx):
