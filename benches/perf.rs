@@ -8,7 +8,11 @@
 //! - Handle lookup: the per-call cost of a cheap call with 10,000 live
 //!   sockets against the same with one.
 //!
-//! Each row is the median of several runs, raw and zmqsocket alternating.
+//! Each row is the median of several runs, raw and zmqsocket alternating,
+//! and each taking the first place in half of the pairs: on this machine
+//! the second run of a back-to-back pair is slower (measured: 4 KiB
+//! throughput 0.93x with raw always first, 1.04x with zmqsocket always
+//! first, in one process).
 //! Both sides use the same HWMs (1000, libzmq's default). zmqsocket is
 //! called through its exported C functions.
 
@@ -18,12 +22,30 @@ use std::time::{Duration, Instant};
 
 use zmqsocket::*;
 
-const RUNS: usize = 9;
+/// Even, so that each side runs first in half of the pairs.
+const RUNS: usize = 10;
 const HWM: i32 = 1000;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v[v.len() / 2]
+    let n = v.len();
+    if n.is_multiple_of(2) {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    } else {
+        v[n / 2]
+    }
+}
+
+/// Run pair number `i` of a row: `a` then `b` when `i` is even, `b` then
+/// `a` when it is odd, so that neither side always runs second.
+fn pair(i: usize, a: impl FnOnce() -> f64, b: impl FnOnce() -> f64) -> (f64, f64) {
+    if i.is_multiple_of(2) {
+        let a = a();
+        (a, b())
+    } else {
+        let b = b();
+        (a(), b)
+    }
 }
 
 fn ok(rc: i32, what: &str) -> i32 {
@@ -286,6 +308,83 @@ fn recv_all(pull: zs_socket, count: usize) -> f64 {
     start.elapsed().as_secs_f64()
 }
 
+/// The CPU cost of one call, without I/O threads or waiting: over inproc,
+/// `batch` messages of `size` bytes are sent, then received, `rounds`
+/// times. Returns ns per (raw send, raw receive, zs_send, zs_recv +
+/// zs_message_free). The raw side sends with the zmq crate (a message
+/// built, then zmq_msg_send) and receives with zmq_msg_recv into one
+/// reused message, reading nothing of it; zs_recv also reads the frame's
+/// data pointer and size for the caller.
+fn call_costs(size: usize, batch: usize, rounds: usize) -> (f64, f64, f64, f64) {
+    let n = (batch * rounds) as f64;
+    let ctx = zmq::Context::new();
+    let pull = ctx.socket(zmq::PULL).unwrap();
+    pull.set_rcvhwm(0).unwrap();
+    pull.bind("inproc://perf-calls-raw").unwrap();
+    let push = ctx.socket(zmq::PUSH).unwrap();
+    push.set_sndhwm(0).unwrap();
+    push.connect("inproc://perf-calls-raw").unwrap();
+    let buf = vec![7u8; size];
+    let mut msg = zmq::Message::new();
+    let (mut send_secs, mut recv_secs) = (0.0, 0.0);
+    for _ in 0..rounds {
+        let a = Instant::now();
+        for _ in 0..batch {
+            push.send(&buf[..], 0).unwrap();
+        }
+        let b = Instant::now();
+        for _ in 0..batch {
+            pull.recv(&mut msg, 0).unwrap();
+        }
+        send_secs += (b - a).as_secs_f64();
+        recv_secs += b.elapsed().as_secs_f64();
+    }
+    let raw = (send_secs * 1e9 / n, recv_secs * 1e9 / n);
+
+    let (mut zpull, mut zpush) = (0, 0);
+    ok(
+        zs_socket_new(zs_socket_type::ZS_PULL as i32, &mut zpull),
+        "new",
+    );
+    ok(
+        zs_bind_endpoint(zpull, c"inproc://perf-calls-zs".as_ptr(), 0, 0),
+        "bind",
+    );
+    ok(
+        zs_socket_new(zs_socket_type::ZS_PUSH as i32, &mut zpush),
+        "new",
+    );
+    ok(
+        zs_connect_endpoint(zpush, c"inproc://perf-calls-zs".as_ptr(), 0, 0),
+        "connect",
+    );
+    let mut m = zs_message {
+        frames: std::ptr::null_mut(),
+        count: 0,
+        owner: std::ptr::null_mut(),
+    };
+    let (mut send_secs, mut recv_secs) = (0.0, 0.0);
+    for _ in 0..rounds {
+        let a = Instant::now();
+        for _ in 0..batch {
+            ok(
+                zs_send(zpush, buf.as_ptr() as *const c_void, size, -1),
+                "send",
+            );
+        }
+        let b = Instant::now();
+        for _ in 0..batch {
+            ok(zs_recv(zpull, -1, &mut m), "recv");
+            zs_message_free(&mut m);
+        }
+        send_secs += (b - a).as_secs_f64();
+        recv_secs += b.elapsed().as_secs_f64();
+    }
+    zs_socket_destroy(zpush);
+    zs_socket_destroy(zpull);
+    (raw.0, raw.1, send_secs * 1e9 / n, recv_secs * 1e9 / n)
+}
+
 /// Nanoseconds per zs_is_bound_to_port call with `live` sockets alive:
 /// on one socket over and over, or on each live socket in turn (which
 /// defeats the per-thread cache of recent handles, so every call goes to
@@ -375,7 +474,7 @@ fn main() {
     let many = 10_000.min(fd_limit.saturating_sub(500) as usize);
     let quick = std::env::args().any(|a| a == "--quick");
     let scale = if quick { 10 } else { 1 };
-    // --only=msg,bulk,state,lookup runs those sections alone.
+    // --only=msg,calls,bulk,state,lookup runs those sections alone.
     let only: Option<String> =
         std::env::args().find_map(|a| a.strip_prefix("--only=").map(String::from));
     let section = |name: &str| {
@@ -384,8 +483,9 @@ fn main() {
     };
     println!("zmqsocket benchmark: {}", unsafe_free_version());
     println!(
-        "{RUNS} runs per row, raw and zmqsocket alternating; msg/s and µs are medians, ratios \
-         the median of the {RUNS} side-by-side ratios; PUSH->PULL throughput and REQ/REP \
+        "{RUNS} runs per row, raw and zmqsocket alternating, each first in half of the pairs; \
+         msg/s and µs are medians, ratios the median of the {RUNS} side-by-side ratios; \
+         PUSH->PULL throughput and REQ/REP \
          one-way latency over TCP loopback, HWM {HWM}\n"
     );
     if section("msg") {
@@ -414,11 +514,13 @@ fn main() {
         for (size, count, trips) in sizes {
             let (count, trips) = (count / scale, trips / scale);
             let (mut rt, mut zt, mut rl, mut zl) = (vec![], vec![], vec![], vec![]);
-            for _ in 0..RUNS {
-                rt.push(raw_thr(size, count));
-                zt.push(zs_thr(size, count));
-                rl.push(raw_lat(size, trips));
-                zl.push(zs_lat(size, trips));
+            for i in 0..RUNS {
+                let (r, z) = pair(i, || raw_thr(size, count), || zs_thr(size, count));
+                rt.push(r);
+                zt.push(z);
+                let (r, z) = pair(i, || raw_lat(size, trips), || zs_lat(size, trips));
+                rl.push(r);
+                zl.push(z);
             }
             let (tr, lr) = (paired_ratio(&rt, &zt), paired_ratio(&rl, &zl));
             let (rt, zt, rl, zl) = (median(rt), median(zt), median(rl), median(zl));
@@ -439,6 +541,40 @@ fn main() {
         }
     }
 
+    if section("calls") {
+        println!(
+            "\nper-call cost, 16 B over inproc with 1,000 messages queued at a time (no waiting, \
+             no I/O thread): ns per call, median of {RUNS} runs:"
+        );
+        println!(
+            "{:>26} | {:>9} {:>9} {:>9}",
+            "", "raw ns", "zs ns", "zs - raw"
+        );
+        let (mut rs, mut rr, mut zs_, mut zr) = (vec![], vec![], vec![], vec![]);
+        for _ in 0..RUNS {
+            let c = call_costs(16, 1000, 1000 / scale);
+            rs.push(c.0);
+            rr.push(c.1);
+            zs_.push(c.2);
+            zr.push(c.3);
+        }
+        let diff = |a: &[f64], b: &[f64]| median(a.iter().zip(b).map(|(a, b)| b - a).collect());
+        println!(
+            "{:>26} | {:>9.1} {:>9.1} {:>9.1}",
+            "send",
+            median(rs.clone()),
+            median(zs_.clone()),
+            diff(&rs, &zs_)
+        );
+        println!(
+            "{:>26} | {:>9.1} {:>9.1} {:>9.1}",
+            "receive (+ free)",
+            median(rr.clone()),
+            median(zr.clone()),
+            diff(&rr, &zr)
+        );
+    }
+
     if section("bulk") {
         println!("\nbulk: zs_pump -> zs_drain against the raw send/recv loop:");
         println!(
@@ -455,9 +591,10 @@ fn main() {
         ] {
             let count = count / scale;
             let (mut rt, mut zt) = (vec![], vec![]);
-            for _ in 0..RUNS {
-                rt.push(raw_thr(size, count));
-                zt.push(zs_pump_drain(size, count));
+            for i in 0..RUNS {
+                let (r, z) = pair(i, || raw_thr(size, count), || zs_pump_drain(size, count));
+                rt.push(r);
+                zt.push(z);
             }
             if size == 100 {
                 raw_100 = median(rt.clone());
@@ -483,9 +620,14 @@ fn main() {
         for (size, count) in [(16usize, 1_000_000usize), (4096, 200_000)] {
             let count = count / scale;
             let (mut nt, mut at) = (vec![], vec![]);
-            for _ in 0..RUNS {
-                nt.push(zs_thr_state(size, count, false));
-                at.push(zs_thr_state(size, count, true));
+            for i in 0..RUNS {
+                let (n, a) = pair(
+                    i,
+                    || zs_thr_state(size, count, false),
+                    || zs_thr_state(size, count, true),
+                );
+                nt.push(n);
+                at.push(a);
             }
             ratio_row(&format!("{size}"), nt, at, "msg/s");
         }
