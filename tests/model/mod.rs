@@ -397,6 +397,8 @@ struct Run {
     dead: Vec<u64>,
     /// TCP ports learned in this sequence, in order.
     ports: Vec<u16>,
+    /// The kinds of the sockets that bound each TCP port in this sequence.
+    tcp_binders: HashMap<u16, Vec<Kind>>,
     free: HashMap<u16, FreePort>,
     names: Vec<String>,
     inproc: HashMap<String, Reg>,
@@ -409,6 +411,28 @@ struct Run {
 }
 
 impl Run {
+    /// True if the port of TCP connect `c` was bound, in this sequence, by
+    /// a socket a `kind` socket may not talk to (ZMTP refuses the pair).
+    fn incompatible_binder(&self, kind: Kind, c: &MConn) -> bool {
+        let port = c
+            .host
+            .map(|(_, p)| p)
+            .or_else(|| c.endpoint.rsplit(':').next().and_then(|p| p.parse().ok()));
+        let peer_ok = |k: &Kind| {
+            matches!(
+                (kind, k),
+                (Kind::Push, Kind::Pull)
+                    | (Kind::Pull, Kind::Push)
+                    | (Kind::Pair, Kind::Pair)
+                    | (Kind::Dealer, Kind::Dealer)
+                    | (Kind::Pub, Kind::Sub)
+                    | (Kind::Sub, Kind::Pub)
+            )
+        };
+        port.and_then(|p| self.tcp_binders.get(&p))
+            .is_some_and(|kinds| !kinds.iter().all(peer_ok))
+    }
+
     fn holder(&self, port: u16) -> Option<u64> {
         self.live
             .iter()
@@ -691,6 +715,7 @@ impl Executor {
             handles: Vec::new(),
             dead: Vec::new(),
             ports: Vec::new(),
+            tcp_binders: HashMap::new(),
             free: HashMap::new(),
             names: (0..2).map(|k| format!("inproc://mz-{seq}-{k}")).collect(),
             inproc: HashMap::new(),
@@ -993,6 +1018,9 @@ impl Executor {
         if let Some(p) = port {
             run.learn_port(p);
             self.stats.tcp_binds += 1;
+            if let Some(kind) = run.live.get(&h).map(|s| s.kind) {
+                run.tcp_binders.entry(p).or_default().push(kind);
+            }
         } else {
             run.inproc.insert(endpoint.clone(), Reg::Bound(h));
             run.waiting.remove(&endpoint);
@@ -1602,11 +1630,14 @@ impl Executor {
                 Kind::Pair if !s.ever_attached => (vec![WOULD_BLOCK], None),
                 Kind::Pair => (vec![OK, WOULD_BLOCK], None),
                 Kind::Push | Kind::Dealer => {
-                    let has_pipe = s.connects.iter().any(|c| {
-                        matches!(
-                            c.link,
-                            Link::Tcp | Link::Pending | Link::Linked { certain: true, .. }
-                        )
+                    // A TCP connect's pipe is made at once, but a peer of a
+                    // kind it may not talk to fails the ZMTP handshake, and
+                    // libzmq then drops the pipe (seed 6767: a PUSH
+                    // connected to a PAIR's port met a full queue).
+                    let has_pipe = s.connects.iter().any(|c| match c.link {
+                        Link::Tcp => !run.incompatible_binder(s.kind, c),
+                        Link::Pending | Link::Linked { certain: true, .. } => true,
+                        _ => false,
                     });
                     let allowed = if !s.ever_attached {
                         vec![WOULD_BLOCK]
