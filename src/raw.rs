@@ -344,14 +344,23 @@ impl RawSock {
     /// Receive the next frame into `msg`, as zmq_msg_recv(3).
     #[inline]
     pub(crate) fn recv(self, msg: &mut RawMsg, flags: i32) -> Result<(), zmq::Error> {
+        self.recv_len(msg, flags).map(|_| ())
+    }
+
+    /// [`RawSock::recv`], returning the frame's length: what zmq_msg_recv
+    /// returns, so that zmq_msg_size need not be asked again.
+    #[inline]
+    pub(crate) fn recv_len(self, msg: &mut RawMsg, flags: i32) -> Result<usize, zmq::Error> {
         // SAFETY: self.0 is a live socket (see RawSock), used by one thread
         // at a time; msg.0 is an initialised zmq_msg_t that libzmq closes
         // and refills.
         let rc = unsafe { zmq_sys::zmq_msg_recv(&mut msg.0, self.0, flags) };
-        if rc == -1 {
-            return Err(last_zmq_error());
+        match rc {
+            -1 => Err(last_zmq_error()),
+            // libzmq returns INT_MAX for a frame of INT_MAX bytes or more.
+            i32::MAX => Ok(msg.frame().len),
+            n => Ok(n as usize),
         }
-        Ok(())
     }
 }
 
@@ -393,14 +402,61 @@ impl RawMsg {
     /// The message's bytes, borrowed.
     #[inline]
     pub(crate) fn bytes(&mut self) -> &[u8] {
-        let f = self.frame();
-        if f.len == 0 {
+        // SAFETY: self.0 is an initialised message; zmq_msg_size only
+        // reads it.
+        let len = unsafe { zmq_sys::zmq_msg_size(&self.0) };
+        self.bytes_of(len)
+    }
+
+    /// The message's bytes, borrowed, given its length `len` (from
+    /// [`RawSock::recv_len`] into this message, or zmq_msg_size).
+    #[inline]
+    pub(crate) fn bytes_of(&mut self, len: usize) -> &[u8] {
+        if len == 0 {
             return &[];
         }
-        // SAFETY: libzmq guarantees `len` readable bytes at data while the
-        // message is neither closed nor moved, which the borrow of self
-        // ensures.
-        unsafe { std::slice::from_raw_parts(f.data as *const u8, f.len) }
+        // SAFETY: self.0 is an initialised message of `len` bytes;
+        // zmq_msg_data only reads it. libzmq guarantees `len` readable
+        // bytes there while the message is neither closed nor moved, which
+        // the borrow of self ensures.
+        unsafe {
+            let data = zmq_sys::zmq_msg_data(&mut self.0) as *const u8;
+            std::slice::from_raw_parts(data, len)
+        }
+    }
+
+    /// The frame of a message whose length `len` is known (from
+    /// [`RawSock::recv_len`] into this message): one libzmq call, not two.
+    #[inline]
+    pub(crate) fn frame_of(&mut self, len: usize) -> zs_frame {
+        // SAFETY: self.0 is an initialised message; zmq_msg_data only
+        // reads it.
+        let data = unsafe { zmq_sys::zmq_msg_data(&mut self.0) } as *const c_void;
+        zs_frame { data, len }
+    }
+
+    /// A message of `len` bytes (zeroed), for unit tests.
+    #[cfg(test)]
+    pub(crate) fn with_len(len: usize) -> RawMsg {
+        let mut m = RawMsg(zmq_sys::zmq_msg_t { __: [0; 64] });
+        // SAFETY: zmq_msg_init_size initialises a message of len bytes in
+        // place; it fails only when out of memory, checked.
+        let rc = unsafe { zmq_sys::zmq_msg_init_size(&mut m.0, len) };
+        assert_eq!(rc, 0, "zmq_msg_init_size");
+        m
+    }
+
+    /// True when the message's bytes live inside the zmq_msg_t itself
+    /// (libzmq keeps a frame of up to 33 bytes there), so that it holds no
+    /// buffer, or it is empty: closing it frees nothing.
+    #[inline]
+    pub(crate) fn is_inline(&mut self) -> bool {
+        let start = &self.0 as *const zmq_sys::zmq_msg_t as usize;
+        let end = start + std::mem::size_of::<zmq_sys::zmq_msg_t>();
+        // SAFETY: self.0 is an initialised message; zmq_msg_data only
+        // reads it.
+        let data = unsafe { zmq_sys::zmq_msg_data(&mut self.0) } as usize;
+        (start..end).contains(&data) || data == 0
     }
 
     /// Close the message and leave an empty one in its place.

@@ -13,10 +13,9 @@ use crate::types::{zs_frame, zs_message};
 /// frames that point into them. A single frame, the common case, costs one
 /// allocation, and libzmq receives straight into it.
 pub enum Received {
-    One {
-        msg: RawMsg,
-        frame: zs_frame,
-    },
+    /// `frame.len` is set when the message is received (zmq_msg_recv says
+    /// it), `frame.data` when it is handed over.
+    One { msg: RawMsg, frame: zs_frame },
     Many {
         // Kept alive (not read) while the caller reads `frames`.
         msgs: Vec<RawMsg>,
@@ -32,7 +31,7 @@ impl Received {
     fn into_message(mut self: Box<Received>) -> zs_message {
         let (frames, count) = match &mut *self {
             Received::One { msg, frame } => {
-                *frame = msg.frame();
+                *frame = msg.frame_of(frame.len);
                 (frame as *mut zs_frame, 1)
             }
             Received::Many { msgs, frames } => {
@@ -52,9 +51,9 @@ impl Received {
 const POOL_SLOTS: usize = 32;
 
 thread_local! {
-    /// Boxes of freed single-frame messages, each holding an empty libzmq
-    /// message: a harness that receives and frees in a loop allocates
-    /// nothing per message.
+    /// Boxes of freed single-frame messages, each holding a libzmq message
+    /// that is empty or whose frame lives inside it: a harness that
+    /// receives and frees in a loop allocates nothing per message.
     // The boxes themselves are what is reused (a message's frames point
     // into its box), so they stay boxed.
     #[allow(clippy::vec_box)]
@@ -77,13 +76,21 @@ fn empty_one() -> Box<Received> {
 }
 
 /// Release what a received message holds (`owner` of a `zs_message`):
-/// its libzmq messages are closed, and a single-frame box is kept for this
-/// thread's next receive.
+/// its libzmq messages are closed (but see below), and a single-frame box
+/// is kept for this thread's next receive.
+///
+/// A small frame that libzmq keeps inside its zmq_msg_t holds no buffer:
+/// it is left there, and the next receive into the box closes it
+/// (zmq_msg_recv closes what it receives into, as a loop of raw libzmq
+/// receives does), which saves a close and an init per message. Any other
+/// frame is closed now, so that a pooled box never holds a buffer.
 pub fn release(mut boxed: Box<Received>) {
     match &mut *boxed {
         Received::One { msg, .. } => {
-            // Close the received message, leaving an empty one in its place.
-            msg.reset();
+            if !msg.is_inline() {
+                // Close the received message, leaving an empty one.
+                msg.reset();
+            }
         }
         Received::Many { .. } => return,
     }
@@ -106,14 +113,17 @@ pub fn recv(
     out: *mut zs_message,
 ) -> ZsResult<()> {
     let mut boxed = empty_one();
-    let Received::One { msg: first, .. } = &mut *boxed else {
+    let Received::One { msg: first, frame } = &mut *boxed else {
         unreachable!("made as One just above")
     };
-    if let Err(e) = retry(entry, state, Direction::Recv, wait, true, |sock, flags| {
-        sock.recv(first, flags)
+    match retry(entry, state, Direction::Recv, wait, true, |sock, flags| {
+        sock.recv_len(first, flags)
     }) {
-        release(boxed);
-        return Err(e);
+        Ok(len) => frame.len = len,
+        Err(e) => {
+            release(boxed);
+            return Err(e);
+        }
     }
     if whole && first.more() {
         let mut msgs = vec![std::mem::replace(first, RawMsg::new())];
@@ -159,21 +169,62 @@ pub fn recv_into(
     buf: &mut [u8],
 ) -> ZsResult<Into> {
     let mut boxed = empty_one();
-    let Received::One { msg, .. } = &mut *boxed else {
+    let Received::One { msg, frame } = &mut *boxed else {
         unreachable!("made as One")
     };
-    if let Err(e) = retry(entry, state, Direction::Recv, wait, true, |sock, flags| {
-        sock.recv(msg, flags)
+    match retry(entry, state, Direction::Recv, wait, true, |sock, flags| {
+        sock.recv_len(msg, flags)
     }) {
-        release(boxed);
-        return Err(e);
+        Ok(len) => frame.len = len,
+        Err(e) => {
+            release(boxed);
+            return Err(e);
+        }
     }
-    let bytes = msg.bytes();
-    if bytes.len() > buf.len() {
+    if frame.len > buf.len() {
         return Ok(Into::TooLong(boxed.into_message()));
     }
+    let bytes = msg.bytes_of(frame.len);
     let n = bytes.len();
     buf[..n].copy_from_slice(bytes);
     release(boxed);
     Ok(Into::Copied(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(len: usize) -> Box<Received> {
+        Box::new(Received::One {
+            msg: RawMsg::with_len(len),
+            frame: zs_frame {
+                data: std::ptr::null(),
+                len,
+            },
+        })
+    }
+
+    fn pooled_len() -> usize {
+        let mut b = empty_one();
+        let Received::One { msg, .. } = &mut *b else {
+            panic!("a pooled box is One")
+        };
+        msg.bytes().len()
+    }
+
+    /// A freed frame that lives inside its zmq_msg_t stays in the pooled
+    /// box (the next receive closes it); a longer one, which has a buffer,
+    /// is closed at once.
+    #[test]
+    fn release_keeps_only_inline_frames() {
+        assert!(RawMsg::new().is_inline());
+        assert!(RawMsg::with_len(8).is_inline());
+        assert!(!RawMsg::with_len(100).is_inline());
+        POOL.with(|p| p.borrow_mut().clear());
+        release(one(100));
+        assert_eq!(pooled_len(), 0, "a 100-byte frame is closed when freed");
+        release(one(8));
+        assert_eq!(pooled_len(), 8, "an 8-byte frame stays in its box");
+    }
 }
