@@ -482,6 +482,10 @@ fn main() {
             .is_none_or(|o| o.split(',').any(|x| x == name))
     };
     println!("zmqsocket benchmark: {}", unsafe_free_version());
+    // The speed goals of issue 4, reported at the end (never enforced).
+    let mut goals: Vec<String> = Vec::new();
+    let (mut all_thr_met, mut all_lat_met) = (true, true);
+    let met = |ok: bool| if ok { "met" } else { "NOT MET" };
     println!(
         "{RUNS} runs per row, raw and zmqsocket alternating, each first in half of the pairs; \
          msg/s and µs are medians, ratios the median of the {RUNS} side-by-side ratios; \
@@ -510,7 +514,7 @@ fn main() {
             (4096, 200_000, 10_000),
             (65536, 20_000, 5_000),
         ];
-        let mut raw_by_size = Vec::new();
+        let (mut thr_ratios, mut lat_ratios) = (vec![], vec![]);
         for (size, count, trips) in sizes {
             let (count, trips) = (count / scale, trips / scale);
             let (mut rt, mut zt, mut rl, mut zl) = (vec![], vec![], vec![], vec![]);
@@ -524,7 +528,10 @@ fn main() {
             }
             let (tr, lr) = (paired_ratio(&rt, &zt), paired_ratio(&rl, &zl));
             let (rt, zt, rl, zl) = (median(rt), median(zt), median(rl), median(zl));
-            raw_by_size.push(rt);
+            thr_ratios.push(format!("{size} B {tr:.2}x"));
+            lat_ratios.push(format!("{size} B {lr:.2}x"));
+            all_thr_met &= tr >= 0.95;
+            all_lat_met &= lr <= 1.05;
             let mb = |r: f64| r * size as f64 / 1e6;
             println!(
                 "{:>8} | {:>12.0} {:>12.0} {:>5.2}x | {:>9.1} {:>9.1} | {:>9.2} {:>9.2} {:>5.2}x",
@@ -539,6 +546,16 @@ fn main() {
                 lr
             );
         }
+        goals.push(format!(
+            "per-message throughput >= 0.95x raw at every size: {} ({})",
+            met(all_thr_met),
+            thr_ratios.join(", ")
+        ));
+        goals.push(format!(
+            "per-message one-way latency <= 1.05x raw at every size: {} ({})",
+            met(all_lat_met),
+            lat_ratios.join(", ")
+        ));
     }
 
     if section("calls") {
@@ -666,6 +683,18 @@ fn main() {
         );
         if many < 10_000 {
             println!("(RLIMIT_NOFILE {fd_limit} allows no more than {many} sockets)");
+        }
+        goals.push(format!(
+            "handle lookup with {many} live sockets within 10% of 1 live (same socket): {} \
+             ({:.2}x)",
+            met(many_same / one <= 1.10),
+            many_same / one
+        ));
+    }
+    if !goals.is_empty() {
+        println!("\ngoals (reported, not enforced; the PHP goals follow with the PHP rows):");
+        for g in &goals {
+            println!("  {g}");
         }
     }
     thread::sleep(Duration::from_millis(10));
