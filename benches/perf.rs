@@ -38,7 +38,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// Run pair number `i` of a row: `a` then `b` when `i` is even, `b` then
 /// `a` when it is odd, so that neither side always runs second.
-fn pair(i: usize, a: impl FnOnce() -> f64, b: impl FnOnce() -> f64) -> (f64, f64) {
+fn pair<T>(i: usize, a: impl FnOnce() -> T, b: impl FnOnce() -> T) -> (T, T) {
     if i.is_multiple_of(2) {
         let a = a();
         (a, b())
@@ -310,12 +310,12 @@ fn recv_all(pull: zs_socket, count: usize) -> f64 {
 
 /// The CPU cost of one call, without I/O threads or waiting: over inproc,
 /// `batch` messages of `size` bytes are sent, then received, `rounds`
-/// times. Returns ns per (raw send, raw receive, zs_send, zs_recv +
-/// zs_message_free). The raw side sends with the zmq crate (a message
-/// built, then zmq_msg_send) and receives with zmq_msg_recv into one
-/// reused message, reading nothing of it; zs_recv also reads the frame's
-/// data pointer and size for the caller.
-fn call_costs(size: usize, batch: usize, rounds: usize) -> (f64, f64, f64, f64) {
+/// times. Returns ns per (send, receive). The raw side sends with the zmq
+/// crate (a message built, then zmq_msg_send) and receives with
+/// zmq_msg_recv into one reused message, reading nothing of it; zs_recv
+/// also reads the frame's data pointer and size for the caller, and
+/// zs_message_free frees it.
+fn raw_call_costs(size: usize, batch: usize, rounds: usize) -> (f64, f64) {
     let n = (batch * rounds) as f64;
     let ctx = zmq::Context::new();
     let pull = ctx.socket(zmq::PULL).unwrap();
@@ -339,8 +339,13 @@ fn call_costs(size: usize, batch: usize, rounds: usize) -> (f64, f64, f64, f64) 
         send_secs += (b - a).as_secs_f64();
         recv_secs += b.elapsed().as_secs_f64();
     }
-    let raw = (send_secs * 1e9 / n, recv_secs * 1e9 / n);
+    (send_secs * 1e9 / n, recv_secs * 1e9 / n)
+}
 
+/// [`raw_call_costs`] for zs_send, and zs_recv + zs_message_free.
+fn zs_call_costs(size: usize, batch: usize, rounds: usize) -> (f64, f64) {
+    let n = (batch * rounds) as f64;
+    let buf = vec![7u8; size];
     let (mut zpull, mut zpush) = (0, 0);
     ok(
         zs_socket_new(zs_socket_type::ZS_PULL as i32, &mut zpull),
@@ -382,7 +387,7 @@ fn call_costs(size: usize, batch: usize, rounds: usize) -> (f64, f64, f64, f64) 
     }
     zs_socket_destroy(zpush);
     zs_socket_destroy(zpull);
-    (raw.0, raw.1, send_secs * 1e9 / n, recv_secs * 1e9 / n)
+    (send_secs * 1e9 / n, recv_secs * 1e9 / n)
 }
 
 /// Nanoseconds per zs_is_bound_to_port call with `live` sockets alive:
@@ -561,19 +566,25 @@ fn main() {
     if section("calls") {
         println!(
             "\nper-call cost, 16 B over inproc with 1,000 messages queued at a time (no waiting, \
-             no I/O thread): ns per call, median of {RUNS} runs:"
+             no I/O thread): ns per call, medians of {RUNS} runs in pairs; the last column is \
+             the median of the {RUNS} side-by-side differences:"
         );
         println!(
             "{:>26} | {:>9} {:>9} {:>9}",
             "", "raw ns", "zs ns", "zs - raw"
         );
         let (mut rs, mut rr, mut zs_, mut zr) = (vec![], vec![], vec![], vec![]);
-        for _ in 0..RUNS {
-            let c = call_costs(16, 1000, 1000 / scale);
-            rs.push(c.0);
-            rr.push(c.1);
-            zs_.push(c.2);
-            zr.push(c.3);
+        for i in 0..RUNS {
+            let rounds = 1000 / scale;
+            let (r, z) = pair(
+                i,
+                || raw_call_costs(16, 1000, rounds),
+                || zs_call_costs(16, 1000, rounds),
+            );
+            rs.push(r.0);
+            rr.push(r.1);
+            zs_.push(z.0);
+            zr.push(z.1);
         }
         let diff = |a: &[f64], b: &[f64]| median(a.iter().zip(b).map(|(a, b)| b - a).collect());
         println!(
