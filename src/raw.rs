@@ -447,8 +447,9 @@ impl RawMsg {
     }
 
     /// True when the message's bytes live inside the zmq_msg_t itself
-    /// (libzmq keeps a frame of up to 33 bytes there), so that it holds no
-    /// buffer, or it is empty: closing it frees nothing.
+    /// (libzmq keeps some small frames there: those it copies, when shorter
+    /// than 33 bytes), or it is empty: it holds no buffer, and closing it
+    /// frees nothing.
     #[inline]
     pub(crate) fn is_inline(&mut self) -> bool {
         let start = &self.0 as *const zmq_sys::zmq_msg_t as usize;
