@@ -285,7 +285,7 @@ struct MBind {
 /// Where a connect's pipe goes, as far as the model can tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Link {
-    /// A TCP connect: libzmq made its pipe at once (it keeps it unless the
+    /// A TCP connect: libzmq made its pipe at once (it may lose it if the
     /// peer fails the ZMTP handshake, see `Run::incompatible_binder`);
     /// delivery is unknown.
     Tcp,
@@ -1634,9 +1634,10 @@ impl Executor {
                 Kind::Push | Kind::Dealer => {
                     // A TCP connect's pipe is made at once, but a peer of a
                     // kind it may not talk to fails the ZMTP handshake, and
-                    // libzmq then ends that connect's session for good, its
-                    // pipe with it (seed 6767: a PUSH connected to a PAIR's
-                    // port had no pipe left).
+                    // libzmq may then end that connect's session, its pipe
+                    // with it (seed 6767: a PUSH connected to a PAIR's port
+                    // had no pipe left; seen when messages were queued
+                    // before the handshake failed).
                     let has_pipe = s.connects.iter().any(|c| match c.link {
                         Link::Tcp => !run.incompatible_binder(s.kind, c),
                         Link::Pending | Link::Linked { certain: true, .. } => true,
