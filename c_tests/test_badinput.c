@@ -746,6 +746,8 @@ static void test_null_and_lengths(void)
             zs_recv_into(pull, 0, b8, sizeof b8, NULL));
         BAD(ZS_ERR_INVALID_ARGUMENT, "zs_recv_into", "buf",
             zs_recv_into(pull, 0, NULL, 8, &ov));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_recv_into", "buf",
+            zs_recv_into(pull, 0, b8, SIZE_MAX, &ov));
         CHECK(ov.frames == NULL && ov.count == 0 && ov.owner == NULL,
               "a refused zs_recv_into leaves *overflow alone");
         zs_recv_args a;
@@ -757,6 +759,12 @@ static void test_null_and_lengths(void)
         CHECK(a.overflow.frames == NULL && a.overflow.count == 0 && a.overflow.owner == NULL &&
                   a.socket == pull && a.cap == 8 && a.buf == NULL,
               "a refused zs_recv_packed leaves *args alone");
+        a.buf = b8;
+        a.cap = SIZE_MAX;
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_recv_packed", "args->buf", zs_recv_packed(&a));
+        CHECK(a.overflow.frames == NULL && a.overflow.count == 0 && a.overflow.owner == NULL &&
+                  a.buf == b8 && a.cap == SIZE_MAX,
+              "a zs_recv_packed refused for its capacity leaves *args alone");
     }
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_drain", "out", zs_drain(pull, 1, 0, 0, NULL));
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_drain", "expected -2", drain_x(pull, -2, 0, 0));
