@@ -16,10 +16,10 @@ use std::time::Instant;
 
 use crate::blocking::{retry, Direction, Wait};
 use crate::error::zs_result::*;
-use crate::error::{invalid, ZsError, ZsResult};
+use crate::error::{from_zmq, invalid, ZsError, ZsResult};
 use crate::handles::{Entry, Locked};
 use crate::raw::RawMsg;
-use crate::send::{send_frames, send_one, send_prefixed};
+use crate::send::{check_size, send_each};
 
 /// Flags of `zs_pump` and `zs_drain`.
 #[repr(C)]
@@ -88,6 +88,13 @@ pub fn new_stream_id(handle_hint: u64) -> u64 {
 
 /// Send `frames` `repeat` times. Returns how many were sent and, if the
 /// pump ended early, why.
+///
+/// Each frame that libzmq would not keep inline (in libzmq 4.3: longer
+/// than 33 bytes) is copied once, into a libzmq message that every
+/// repetition shares (zmq_msg_copy): per message, a reference count
+/// instead of a malloc and a copy in this thread and a free under the
+/// allocator's lock in libzmq's I/O thread. Inline frames are copied each time, which costs less than
+/// sharing them.
 pub fn pump(
     entry: &Entry,
     state: &mut Locked<'_>,
@@ -96,6 +103,17 @@ pub fn pump(
     sequenced: bool,
     wait: Wait,
 ) -> (u64, Option<ZsError>) {
+    // (frame, its shared message when not inline)
+    let mut shared: Vec<(&[u8], Option<RawMsg>)> = Vec::with_capacity(frames.len());
+    for f in frames {
+        match RawMsg::from_bytes(f) {
+            Ok(mut m) => shared.push((f, (!m.is_inline()).then_some(m))),
+            Err(e) => return (0, Some(from_zmq(e, &entry.describe(), ZS_ERR_TIMED_OUT))),
+        }
+    }
+    let skip = usize::from(sequenced);
+    let payload: u128 = frames.iter().map(|f| f.len() as u128).sum();
+    let total = payload + if sequenced { SEQ_FRAME as u128 } else { 0 };
     let mut sent = 0;
     while sent < repeat {
         if entry.is_closing() {
@@ -104,16 +122,23 @@ pub fn pump(
         if let Err(e) = state.step_aside() {
             return (sent, Some(e));
         }
-        let result = if sequenced {
-            let mut seq_frame = [0u8; SEQ_FRAME];
+        let mut seq_frame = [0u8; SEQ_FRAME];
+        if sequenced {
             seq_frame[..8].copy_from_slice(&state.stream_id.to_le_bytes());
             seq_frame[8..].copy_from_slice(&state.next_seq.to_le_bytes());
-            send_prefixed(entry, state, Some(&seq_frame), frames, wait)
-        } else if let [one] = frames {
-            send_one(entry, state, one, wait)
-        } else {
-            send_frames(entry, state, frames, wait)
-        };
+        }
+        let result = check_size(entry, state, total).and_then(|()| {
+            send_each(entry, state, frames.len() + skip, wait, |i, sock, flags| {
+                // i < skip only for the sequence frame.
+                if i < skip {
+                    return sock.send(&seq_frame, flags);
+                }
+                match &mut shared[i - skip] {
+                    (_, Some(m)) => sock.send_shared(m, flags),
+                    (f, None) => sock.send(f, flags),
+                }
+            })
+        });
         if let Err(e) = result {
             return (sent, Some(e));
         }

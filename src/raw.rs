@@ -341,6 +341,28 @@ impl RawSock {
         Ok(())
     }
 
+    /// Queue one frame that shares `proto`'s bytes, as zmq_msg_copy(3) then
+    /// zmq_msg_send(3): a frame longer than libzmq keeps inline costs an
+    /// atomic reference count instead of a malloc and a copy (libzmq frees
+    /// the buffer when the last copy has left, in whichever thread).
+    #[inline]
+    pub(crate) fn send_shared(self, proto: &mut RawMsg, flags: i32) -> Result<(), zmq::Error> {
+        let mut m = RawMsg::new();
+        // SAFETY: both are initialised messages; m becomes a copy sharing
+        // proto's buffer (libzmq counts the references atomically, so its
+        // I/O thread may release other copies meanwhile).
+        if unsafe { zmq_sys::zmq_msg_copy(&mut m.0, &mut proto.0) } == -1 {
+            return Err(last_zmq_error());
+        }
+        // SAFETY: self.0 is a live socket (see RawSock), used by one thread
+        // at a time. On success libzmq takes m's share and leaves m empty;
+        // on failure m keeps it, and dropping m releases it.
+        if unsafe { zmq_sys::zmq_msg_send(&mut m.0, self.0, flags) } == -1 {
+            return Err(last_zmq_error());
+        }
+        Ok(())
+    }
+
     /// Receive the next frame into `msg`, as zmq_msg_recv(3).
     #[inline]
     pub(crate) fn recv(self, msg: &mut RawMsg, flags: i32) -> Result<(), zmq::Error> {
@@ -438,17 +460,36 @@ impl RawMsg {
     /// A message of `len` bytes (zeroed), for unit tests.
     #[cfg(test)]
     pub(crate) fn with_len(len: usize) -> RawMsg {
+        RawMsg::from_bytes(&vec![0; len]).expect("zmq_msg_init_size")
+    }
+
+    /// A message holding a copy of `data`, for [`RawSock::send_shared`] to
+    /// send many times without copying the bytes again. Fails only when
+    /// libzmq cannot allocate the buffer.
+    pub(crate) fn from_bytes(data: &[u8]) -> Result<RawMsg, zmq::Error> {
         let mut m = RawMsg(zmq_sys::zmq_msg_t { __: [0; 64] });
-        // SAFETY: zmq_msg_init_size initialises a message of len bytes in
-        // place; it fails only when out of memory, checked.
-        let rc = unsafe { zmq_sys::zmq_msg_init_size(&mut m.0, len) };
-        assert_eq!(rc, 0, "zmq_msg_init_size");
-        m
+        // SAFETY: zmq_msg_init_size initialises a message of data.len()
+        // bytes in place, or fails (ENOMEM) and initialises nothing.
+        if unsafe { zmq_sys::zmq_msg_init_size(&mut m.0, data.len()) } == -1 {
+            let e = last_zmq_error();
+            // Not initialised: there is nothing to close.
+            std::mem::forget(m);
+            return Err(e);
+        }
+        if !data.is_empty() {
+            // SAFETY: the message was just initialised with data.len()
+            // writable bytes at zmq_msg_data, which cannot overlap data.
+            unsafe {
+                let dst = zmq_sys::zmq_msg_data(&mut m.0) as *mut u8;
+                std::ptr::copy_nonoverlapping(data.as_ptr(), dst, data.len());
+            }
+        }
+        Ok(m)
     }
 
     /// True when the message's bytes live inside the zmq_msg_t itself
-    /// (libzmq keeps some small frames there: those it copies, when shorter
-    /// than 33 bytes), or it is empty: it holds no buffer, and closing it
+    /// (libzmq keeps some small frames there: those it copies, of at most
+    /// 33 bytes), or it is empty: it holds no buffer, and closing it
     /// frees nothing.
     #[inline]
     pub(crate) fn is_inline(&mut self) -> bool {

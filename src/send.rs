@@ -5,6 +5,7 @@ use crate::blocking::{retry, Direction, Wait};
 use crate::error::zs_result::*;
 use crate::error::{ZsError, ZsResult};
 use crate::handles::{Entry, Locked};
+use crate::raw::RawSock;
 
 /// Send the frames of one message (at least one) as one atomic message.
 ///
@@ -26,9 +27,7 @@ pub fn send_frames(
 /// short.
 #[inline]
 pub fn send_one(entry: &Entry, state: &mut Locked<'_>, data: &[u8], wait: Wait) -> ZsResult<()> {
-    if state.max_msg_size >= 0 && data.len() as u64 > state.max_msg_size as u64 {
-        return Err(too_large(entry, data.len() as u128, state.max_msg_size));
-    }
+    check_size(entry, state, data.len() as u128)?;
     retry(entry, state, Direction::Send, wait, true, |sock, flags| {
         sock.send(data, flags)
     })
@@ -54,16 +53,45 @@ pub fn send_prefixed(
     frames: &[&[u8]],
     wait: Wait,
 ) -> ZsResult<()> {
-    let all = || prefix.into_iter().chain(frames.iter().copied());
-    if state.max_msg_size >= 0 {
-        let total: u128 = all().map(|f| f.len() as u128).sum();
-        if total > state.max_msg_size as u128 {
-            return Err(too_large(entry, total, state.max_msg_size));
-        }
+    let total = prefix.map_or(0, |p| p.len() as u128)
+        + frames.iter().map(|f| f.len() as u128).sum::<u128>();
+    check_size(entry, state, total)?;
+    let skip = usize::from(prefix.is_some());
+    send_each(entry, state, frames.len() + skip, wait, |i, sock, flags| {
+        // i < skip only for the prefix's frame.
+        let frame = if i < skip {
+            prefix.unwrap_or_default()
+        } else {
+            frames[i - skip]
+        };
+        sock.send(frame, flags)
+    })
+}
+
+/// ZS_ERR_MESSAGE_TOO_LARGE when `total` bytes exceed the socket's
+/// maximum message size.
+#[inline]
+pub fn check_size(entry: &Entry, state: &Locked<'_>, total: u128) -> ZsResult<()> {
+    if state.max_msg_size >= 0 && total > state.max_msg_size as u128 {
+        return Err(too_large(entry, total, state.max_msg_size));
     }
-    let last = frames.len() + usize::from(prefix.is_some()) - 1;
-    for (i, frame) in all().enumerate() {
-        let more = if i < last { zmq::SNDMORE } else { 0 };
+    Ok(())
+}
+
+/// Send `count` frames (at least 1) as one message, frame `i` by
+/// `send_frame(i, socket, flags)`, which adds nothing to `flags` (this
+/// adds ZMQ_SNDMORE). `wait` bounds the first frame; once it is queued
+/// libzmq takes the rest at once, so the rest wait without limit.
+#[inline]
+pub fn send_each(
+    entry: &Entry,
+    state: &mut Locked<'_>,
+    count: usize,
+    wait: Wait,
+    mut send_frame: impl FnMut(usize, RawSock, i32) -> Result<(), zmq::Error>,
+) -> ZsResult<()> {
+    for i in 0..count {
+        let more = if i + 1 < count { zmq::SNDMORE } else { 0 };
         let frame_wait = if i == 0 { wait } else { Wait::Forever };
         retry(
             entry,
@@ -71,7 +99,7 @@ pub fn send_prefixed(
             Direction::Send,
             frame_wait,
             i == 0,
-            |sock, flags| sock.send(frame, flags | more),
+            |sock, flags| send_frame(i, sock, flags | more),
         )?;
     }
     Ok(())
