@@ -24,7 +24,7 @@ CXX_TESTS := $(wildcard c_tests/test_*.cpp)
 C_TEST_BINS := $(patsubst c_tests/%.c,$(BUILD)/c_tests/%,$(C_TESTS)) \
                $(patsubst c_tests/%.cpp,$(BUILD)/c_tests/%,$(CXX_TESTS))
 
-.PHONY: all lib demo bench fuzz install uninstall install-test exports-test test rust-test c-tests check-headers check-ffi-header python-tests php-tests lint clean c-tests-memcheck
+.PHONY: all lib demo bench fuzz install uninstall install-test exports-test php-ext test rust-test c-tests check-headers check-ffi-header python-tests php-tests lint clean c-tests-memcheck
 
 all: demo
 
@@ -86,6 +86,12 @@ check-headers: lib
 # say plainly that they were skipped and why.
 python-tests: lib
 	sh bindings/python/run-tests.sh
+
+# The optional zmqsocket_native PHP extension (bindings/php/ext): the PHP
+# binding's per-message calls without PHP FFI's per-call cost. Needs
+# php-config (php-dev, installed when root); skipped with a line otherwise.
+php-ext:
+	sh bindings/php/ext/build.sh
 
 php-tests: lib
 	@if [ -f bindings/php/run-tests.sh ]; then sh bindings/php/run-tests.sh; \

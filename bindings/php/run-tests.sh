@@ -12,6 +12,12 @@
 #
 # The library under test is $ZMQSOCKET_LIB, else the checkout's
 # target/release/libzmqsocket.so.
+#
+# The suite runs twice: once with the optional zmqsocket_native extension
+# loaded (ext/build.sh builds it, installing php-dev when root; NativeTest
+# then insists that it is in use), so that Socket::send and Socket::recv go
+# through it, and once through FFI alone. Without php-config the first
+# pass is skipped, with one line saying why.
 
 set -u
 
@@ -65,4 +71,15 @@ fi
 # that FFI can be enabled whatever php.ini says.
 PHPUNIT=$(command -v phpunit)
 cd "$REPO" || exit 1
-exec php -d ffi.enable=1 "$PHPUNIT" -c "$HERE/phpunit.xml" "$@"
+
+EXT=${ZMQSOCKET_PHP_EXT:-$REPO/build/php/zmqsocket_native.so}
+if [ -z "${ZMQSOCKET_PHP_EXT:-}" ]; then
+    OUT=$EXT sh "$HERE/ext/build.sh" || exit 1
+fi
+if [ -f "$EXT" ]; then
+    echo "php: the suite with the zmqsocket_native extension ($EXT)"
+    ZS_EXPECT_NATIVE=1 php -d ffi.enable=1 -d "extension=$EXT" "$PHPUNIT" -c "$HERE/phpunit.xml" "$@" ||
+        exit $?
+fi
+echo "php: the suite through FFI alone"
+ZS_EXPECT_NATIVE=0 exec php -d ffi.enable=1 "$PHPUNIT" -c "$HERE/phpunit.xml" "$@"

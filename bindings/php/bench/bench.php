@@ -16,6 +16,10 @@
  *       (drain's elapsed_ns is first-to-last already);
  * and, with --rows=abcde, two diagnostic rows that tell which side bounds
  * (b): (d) pump -> Socket::recv, (e) Socket::send -> drain.
+ * With the zmqsocket_native extension loaded (run.sh loads it when it is
+ * built; ZMQSOCKET_PHP_EXT passes it on to the sender and receiver), the
+ * per-message rows go through it, and the default rows add
+ *   (f) zmqsocket: Socket::send / Socket::recv through FFI alone.
  * Every socket has both HWMs at 1000 (libzmq's and php-zmq's default;
  * zmqsocket's own default is 100, so the zmqsocket rows set 1000). Each row
  * is the median of --runs runs (21 by default), the rows alternating
@@ -60,6 +64,9 @@ const ROWS = [
     // to tell which side bounds row (b).
     'd' => 'zmqsocket pump -> Socket::recv',
     'e' => 'zmqsocket Socket::send -> drain',
+    // With the zmqsocket_native extension loaded, (b) uses it; (f) is (b)
+    // through FFI only, for comparison.
+    'f' => 'zmqsocket Socket::send/recv, FFI',
 ];
 // How each row's [sender, receiver] works.
 const SIDES = [
@@ -68,6 +75,7 @@ const SIDES = [
     'c' => ['pump', 'drain'],
     'd' => ['pump', 'recv'],
     'e' => ['send', 'drain'],
+    'f' => ['send', 'recv'],
 ];
 // Goals (issue 4, item 5): row => [minimum ratio vs (a), minimum ratio vs raw libzmq or null].
 const GOALS = [
@@ -76,6 +84,7 @@ const GOALS = [
     'c' => [1.3, 0.9],
     'd' => [null, null],
     'e' => [null, null],
+    'f' => [null, null],
 ];
 
 function fail(string $why): never
@@ -137,6 +146,9 @@ function receiver(string $row, int $n, int $size): void
         $say("result $n $bytes $elapsed");
         return;
     }
+    if ($row === 'f') {
+        Library::useNative(false);
+    }
     $pull = new Socket(Socket::PULL);
     $port = $pull->bindEndpoint('tcp://127.0.0.1:0', HWM, HWM);
     $say("port $port");
@@ -174,6 +186,9 @@ function sender(string $row, int $n, int $size, int $port): void
         // The context's termination at exit waits until everything has left.
         return;
     }
+    if ($row === 'f') {
+        Library::useNative(false);
+    }
     $push = new Socket(Socket::PUSH);
     $push->connectEndpoint($endpoint, HWM, HWM);
     if (SIDES[$row][0] === 'send') {
@@ -197,7 +212,12 @@ function sender(string $row, int $n, int $size, int $port): void
 /** @return resource a php process running this file with $args; stdout piped */
 function spawn(array $args, &$stdout)
 {
-    $cmd = array_merge([PHP_BINARY, '-d', 'ffi.enable=1', __FILE__], $args);
+    $cmd = [PHP_BINARY, '-d', 'ffi.enable=1'];
+    $ext = getenv('ZMQSOCKET_PHP_EXT');
+    if (is_string($ext) && $ext !== '') {
+        $cmd = array_merge($cmd, ['-d', "extension=$ext"]);
+    }
+    $cmd = array_merge($cmd, [__FILE__], $args);
     $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w']], $pipes);
     if (!is_resource($proc)) {
         fail('cannot start ' . implode(' ', $cmd));
@@ -302,10 +322,10 @@ function main(array $opts): int
     $runs = intOption($opts, 'runs', $quick ? 3 : 21, 1);
     $n = intOption($opts, 'messages', $quick ? 200_000 : 1_000_000, 2);
     $size = intOption($opts, 'size', 100, 1);
-    $rows = str_split((string) ($opts['rows'] ?? 'abc'));
+    $rows = str_split((string) ($opts['rows'] ?? (\extension_loaded('zmqsocket_native') ? 'abfc' : 'abc')));
     foreach ($rows as $row) {
         if (!isset(ROWS[$row])) {
-            fail("--rows takes letters among abcde, not $row");
+            fail("--rows takes letters among abcdef, not $row");
         }
     }
     $raw = null;
@@ -319,7 +339,8 @@ function main(array $opts): int
     }
 
     echo 'zmqsocket PHP benchmark: ', Library::version(), ', PHP ', PHP_VERSION, ', php-zmq ',
-        phpversion('zmq'), ' (libzmq ', ZMQ::LIBZMQ_VERSION, ")\n";
+        phpversion('zmq'), ' (libzmq ', ZMQ::LIBZMQ_VERSION, '), per-message path: ',
+        Library::native() ? 'the zmqsocket_native extension' : 'FFI', "\n";
     printf(
         "PUSH -> PULL over tcp://127.0.0.1, sender and receiver in separate processes, %s messages of %d bytes,\n"
         . "HWM %d on both sides (libzmq's and php-zmq's default); msg/s counted by the receiver from the first\n"

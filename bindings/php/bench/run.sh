@@ -9,7 +9,9 @@
 # one line saying why and exits 0. The library is $ZMQSOCKET_LIB, else the
 # checkout's target/release/libzmqsocket.so. ZS_BENCH_RAW_MSGS (raw
 # libzmq's msg/s for 100-byte messages, from the Rust bench of the same
-# run) adds the ratios against raw libzmq.
+# run) adds the ratios against raw libzmq. With the zmqsocket_native
+# extension ($ZMQSOCKET_PHP_EXT, else built into build/php by
+# ../ext/build.sh when php-config is there) the bench loads it.
 
 set -u
 
@@ -32,4 +34,14 @@ if [ -z "${ZMQSOCKET_LIB:-}" ] && [ ! -f "$REPO/target/release/libzmqsocket.so" 
     exit 1
 fi
 
+# The optional native per-message path (bindings/php/ext): built here if
+# it can be; row (b) then goes through it and row (f) through FFI alone.
+EXT=${ZMQSOCKET_PHP_EXT:-$REPO/build/php/zmqsocket_native.so}
+if [ -z "${ZMQSOCKET_PHP_EXT:-}" ]; then
+    OUT=$EXT sh "$HERE/../ext/build.sh" || exit 1
+fi
+if [ -f "$EXT" ]; then
+    export ZMQSOCKET_PHP_EXT="$EXT"
+    exec php -d ffi.enable=1 -d "extension=$EXT" "$HERE/bench.php" "$@"
+fi
 exec php -d ffi.enable=1 "$HERE/bench.php" "$@"

@@ -28,6 +28,10 @@ final class Library
 
     private static ?\FFI $ffi = null;
     private static ?string $libraryPath = null;
+    // Whether Socket::send / Socket::recv use the zmqsocket_native PHP
+    // extension (bindings/php/ext) instead of FFI; see useNative().
+    private static bool $native = false;
+    private static bool $nativeAttached = false;
     private static float $lastTimeout = NAN;
     private static int $lastTimeoutMs = 0;
 
@@ -98,6 +102,12 @@ final class Library
         }
         self::$ffi = $ffi;
         self::$libraryPath = $lib;
+        // The optional native per-message path: the extension attaches to
+        // the library FFI just loaded (the same one, by the same name).
+        if (\function_exists('zmqsocket_native_attach')) {
+            self::$nativeAttached = \zmqsocket_native_attach($lib);
+            self::$native = self::$nativeAttached;
+        }
         // Flush what is queued (up to each socket's linger) before the
         // process ends. Shutdown functions run before objects are destroyed,
         // so Socket::__destruct then just meets ZS_ERR_BAD_HANDLE.
@@ -107,6 +117,30 @@ final class Library
             } catch (\Throwable) {
             }
         });
+    }
+
+    /**
+     * True when Sockets made from now on send and receive single frames
+     * (Socket::send, Socket::recv) through the zmqsocket_native extension:
+     * it is loaded (php -d extension=.../zmqsocket_native.so), attached to
+     * this library, and not switched off with useNative(false). The
+     * results are the same either way; the native call costs less.
+     */
+    public static function native(): bool
+    {
+        self::ffi();
+        return self::$native;
+    }
+
+    /**
+     * Switch the native per-message path on (when attached) or off for
+     * Sockets made from now on; returns native() after the switch.
+     */
+    public static function useNative(bool $on): bool
+    {
+        self::ffi();
+        self::$native = $on && self::$nativeAttached;
+        return self::$native;
     }
 
     // ---------------------------------------------------------------------

@@ -74,6 +74,9 @@ class Socket
     private \FFI\CData $rx;
     private \FFI\CData $rxPtr;
     private int $rxTimeout = Library::TIMEOUT_DEFAULT;
+    // Library::native() when this socket was made: send and recv then call
+    // the zmqsocket_native extension instead of FFI.
+    private bool $native = false;
 
     /** An unattached socket of $type ("PUSH", "xreq"... or Socket::PUSH). */
     public function __construct(int|string $type)
@@ -104,6 +107,7 @@ class Socket
         $this->rx->buf = \FFI::addr($this->recvBuf[0]);
         $this->rx->cap = self::RECV_BUF_SIZE;
         $this->rxPtr = \FFI::addr($this->rx);
+        $this->native = Library::native();
         $this->handle = $handle;
         $this->destroyed = false;
     }
@@ -386,12 +390,10 @@ class Socket
         // call: trying zs_send_nonblocking first would save an argument but
         // leave ZS_ERR_WOULD_BLOCK as the last error of a send that then
         // succeeded (SPEC 3: success leaves the last error alone).
-        $rc = $this->ffi->zs_send(
-            $this->handle,
-            $message,
-            \strlen($message),
-            $timeout === null ? Library::TIMEOUT_DEFAULT : Library::timeoutMs($timeout)
-        );
+        $t = $timeout === null ? Library::TIMEOUT_DEFAULT : Library::timeoutMs($timeout);
+        $rc = $this->native
+            ? \zmqsocket_native_send($this->handle, $message, $t)
+            : $this->ffi->zs_send($this->handle, $message, \strlen($message), $t);
         if ($rc < 0) {
             throw ZmqSocketException::fromLastError($rc);
         }
@@ -443,6 +445,13 @@ class Socket
     public function recv(?float $timeout = null): string
     {
         $t = $timeout === null ? Library::TIMEOUT_DEFAULT : Library::timeoutMs($timeout);
+        if ($this->native) {
+            $r = \zmqsocket_native_recv($this->handle, $t);
+            if (\is_string($r)) {
+                return $r;
+            }
+            throw ZmqSocketException::fromLastError($r);
+        }
         if ($t !== $this->rxTimeout) {
             $this->rx->timeout_ms = $t;
             $this->rxTimeout = $t;

@@ -1,0 +1,157 @@
+<?php
+
+declare(strict_types=1);
+
+namespace ZmqSocket\Tests;
+
+use ZmqSocket\Library;
+use ZmqSocket\Socket;
+use ZmqSocket\ZmqSocketException;
+
+/**
+ * The optional zmqsocket_native extension (bindings/php/ext): its three
+ * functions called directly, and Socket::send / Socket::recv through it
+ * against the same calls through FFI. run-tests.sh runs the suite once
+ * with the extension (ZS_EXPECT_NATIVE=1) and once without (=0);
+ * testNativeIsInUseExactlyWhenExpected fails if either pass ran the other
+ * way. The rest is skipped when the extension is not loaded.
+ */
+final class NativeTest extends ZmqTestCase
+{
+    protected function tearDown(): void
+    {
+        Library::useNative(true);
+        parent::tearDown();
+    }
+
+    private function requireNative(): void
+    {
+        if (!\extension_loaded('zmqsocket_native')) {
+            $this->markTestSkipped('the zmqsocket_native extension is not loaded');
+        }
+    }
+
+    public function testNativeIsInUseExactlyWhenExpected(): void
+    {
+        $expect = getenv('ZS_EXPECT_NATIVE');
+        if ($expect !== '0' && $expect !== '1') {
+            $this->markTestSkipped('ZS_EXPECT_NATIVE is not set (run-tests.sh sets it)');
+        }
+        $this->assertSame($expect === '1', \extension_loaded('zmqsocket_native'));
+        $this->assertSame($expect === '1', Library::native());
+    }
+
+    public function testAttachFindsOnlyTheLoadedLibrary(): void
+    {
+        $this->requireNative();
+        $this->assertTrue(\zmqsocket_native_attach(Library::libraryPath()), 'again: the same library');
+        $this->assertFalse(\zmqsocket_native_attach('/nonexistent/libzmqsocket.so'));
+        $this->assertFalse(\zmqsocket_native_attach(''));
+        $this->assertFalse(\zmqsocket_native_attach(Library::libraryPath() . "\0x"));
+        // A library that is on disk but not loaded is not loaded by attach.
+        $this->assertFalse(\zmqsocket_native_attach('libzmqsocket-not-loaded.so'));
+        $this->assertTrue(Library::native());
+    }
+
+    public function testSendAndRecvFramesOfEverySize(): void
+    {
+        $this->requireNative();
+        [$pull, $port] = $this->bound('PULL', 1000, 1000);
+        $push = $this->connected('PUSH', $port, 1000, 1000);
+        $payloads = ['', 'x', "nul\0inside", str_repeat("\xff\0", 50), str_repeat('z', 70000)];
+        foreach ($payloads as $p) {
+            $this->assertSame(0, \zmqsocket_native_send($push->getHandle(), $p, 5000));
+        }
+        foreach ($payloads as $p) {
+            $this->assertSame($p, \zmqsocket_native_recv($pull->getHandle(), 5000));
+        }
+        // One frame per call, as zs_recv: a multi-part message comes apart.
+        $push->sendMulti(['a', '', 'c']);
+        $this->assertSame('a', \zmqsocket_native_recv($pull->getHandle(), 5000));
+        $this->assertSame('', \zmqsocket_native_recv($pull->getHandle(), 5000));
+        $this->assertSame('c', \zmqsocket_native_recv($pull->getHandle(), 5000));
+    }
+
+    public function testFailuresReturnTheCodeAndSetTheLastError(): void
+    {
+        $this->requireNative();
+        [$pull, $port] = $this->bound('PULL');
+        $push = $this->connected('PUSH', $port);
+        $this->assertSame(ZmqSocketException::ZS_ERR_BAD_HANDLE, \zmqsocket_native_send(0, 'x', 0));
+        $this->assertStringContainsString('zs_send', Library::lastError());
+        $this->assertStringContainsString('socket 0', Library::lastError());
+        $gone = new Socket('PUSH');
+        $h = $gone->getHandle();
+        $gone->destroy();
+        $this->assertSame(ZmqSocketException::ZS_ERR_BAD_HANDLE, \zmqsocket_native_recv($h, 0));
+        $this->assertStringContainsString('zs_recv', Library::lastError());
+        $this->assertStringContainsString("socket $h", Library::lastError());
+        $this->assertSame(ZmqSocketException::ZS_ERR_BAD_HANDLE, \zmqsocket_native_recv(-1, 0));
+        $this->assertSame(ZmqSocketException::ZS_ERR_TIMED_OUT, \zmqsocket_native_recv($pull->getHandle(), 0));
+        $this->assertStringContainsString('zs_recv', Library::lastError());
+        $this->assertSame(ZmqSocketException::ZS_ERR_NOT_SUPPORTED, \zmqsocket_native_recv($push->getHandle(), 0));
+        $this->assertSame(ZmqSocketException::ZS_ERR_NOT_SUPPORTED, \zmqsocket_native_send($pull->getHandle(), 'x', 0));
+        $this->assertSame(ZmqSocketException::ZS_ERR_INVALID_ARGUMENT, \zmqsocket_native_send($push->getHandle(), 'x', -3));
+        $this->assertStringContainsString('timeout_ms -3', Library::lastError());
+        // Nothing was queued or lost by any of them.
+        $push->send('after');
+        $this->assertSame('after', $pull->recv(5.0));
+    }
+
+    public function testBadPhpArgumentsThrowBeforeTheLibrary(): void
+    {
+        $this->requireNative();
+        [$pull] = $this->bound('PULL');
+        foreach ([[2 ** 31, 'zmqsocket_native_send'], [-(2 ** 31) - 1, 'zmqsocket_native_recv']] as [$t, $fn]) {
+            try {
+                $fn === 'zmqsocket_native_send'
+                    ? \zmqsocket_native_send($pull->getHandle(), 'x', $t)
+                    : \zmqsocket_native_recv($pull->getHandle(), $t);
+                $this->fail("$fn accepted timeout $t");
+            } catch (\ValueError $e) {
+                $this->assertStringContainsString("$fn(): timeout_ms $t is outside int32", $e->getMessage());
+            }
+        }
+        try {
+            \zmqsocket_native_send($pull->getHandle(), 5, 0);
+            $this->fail('an int as data');
+        } catch (\TypeError $e) {
+            $this->assertStringContainsString('zmqsocket_native_send', $e->getMessage());
+        }
+        try {
+            \zmqsocket_native_recv('1', 0);
+            $this->fail('a string as socket');
+        } catch (\TypeError $e) {
+            $this->assertStringContainsString('zmqsocket_native_recv', $e->getMessage());
+        }
+    }
+
+    /** Sockets made with the native path on and off talk to each other alike. */
+    public function testSocketSendAndRecvAgreeWithAndWithoutIt(): void
+    {
+        $this->requireNative();
+        $this->assertTrue(Library::useNative(true));
+        [$nativePull, $port1] = $this->bound('PULL', 1000, 1000);
+        $nativePush = $this->socket('PUSH');
+        $this->assertFalse(Library::useNative(false));
+        $this->assertFalse(Library::native());
+        [$ffiPull, $port2] = $this->bound('PULL', 1000, 1000);
+        $ffiPush = $this->connected('PUSH', $port1, 1000, 1000);
+        $nativePush->connectToHost('localhost', $port2, 1000, 1000);
+        $messages = ['', 'one', "t\0wo", str_repeat('3', 20000)];
+        foreach ($messages as $m) {
+            $ffiPush->send($m, 5.0);
+            $nativePush->send($m, 5.0);
+        }
+        foreach ($messages as $m) {
+            $this->assertSame($m, $nativePull->recv(5.0));
+            $this->assertSame($m, $ffiPull->recv(5.0));
+        }
+        $e1 = $this->assertZsError(ZmqSocketException::ZS_ERR_TIMED_OUT, fn () => $nativePull->recv(0.0));
+        $e2 = $this->assertZsError(ZmqSocketException::ZS_ERR_TIMED_OUT, fn () => $ffiPull->recv(0.0));
+        $this->assertStringContainsString('zs_recv', $e1->getMessage());
+        $this->assertStringContainsString('zs_recv', $e2->getMessage());
+        $this->assertZsError(ZmqSocketException::ZS_ERR_NOT_SUPPORTED, fn () => $nativePull->send('x', 0.0));
+        $this->assertTrue(Library::useNative(true));
+    }
+}
