@@ -74,12 +74,14 @@ cd "$REPO" || exit 1
 
 EXT=${ZMQSOCKET_PHP_EXT:-$REPO/build/php/zmqsocket_native.so}
 if [ -z "${ZMQSOCKET_PHP_EXT:-}" ]; then
-    OUT=$EXT sh "$HERE/ext/build.sh" || exit 1
+    ZMQSOCKET_PHP_EXT_OUT=$EXT sh "$HERE/ext/build.sh" || exit 1
 fi
+status=0
 if [ -f "$EXT" ]; then
     echo "php: the suite with the zmqsocket_native extension ($EXT)"
-    ZS_EXPECT_NATIVE=1 php -d ffi.enable=1 -d "extension=$EXT" "$PHPUNIT" -c "$HERE/phpunit.xml" "$@" ||
-        exit $?
+    env ZS_EXPECT_NATIVE=1 php -d ffi.enable=1 -d "extension=$EXT" "$PHPUNIT" -c "$HERE/phpunit.xml" "$@" ||
+        status=$?
 fi
 echo "php: the suite through FFI alone"
-ZS_EXPECT_NATIVE=0 exec php -d ffi.enable=1 "$PHPUNIT" -c "$HERE/phpunit.xml" "$@"
+env ZS_EXPECT_NATIVE=0 php -d ffi.enable=1 "$PHPUNIT" -c "$HERE/phpunit.xml" "$@" || status=$?
+exit "$status"

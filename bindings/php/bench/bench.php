@@ -146,9 +146,7 @@ function receiver(string $row, int $n, int $size): void
         $say("result $n $bytes $elapsed");
         return;
     }
-    if ($row === 'f') {
-        Library::useNative(false);
-    }
+    choosePath($row);
     $pull = new Socket(Socket::PULL);
     $port = $pull->bindEndpoint('tcp://127.0.0.1:0', HWM, HWM);
     $say("port $port");
@@ -186,9 +184,7 @@ function sender(string $row, int $n, int $size, int $port): void
         // The context's termination at exit waits until everything has left.
         return;
     }
-    if ($row === 'f') {
-        Library::useNative(false);
-    }
+    choosePath($row);
     $push = new Socket(Socket::PUSH);
     $push->connectEndpoint($endpoint, HWM, HWM);
     if (SIDES[$row][0] === 'send') {
@@ -208,6 +204,29 @@ function sender(string $row, int $n, int $size, int $port): void
 // ---------------------------------------------------------------------------
 // The driver
 // ---------------------------------------------------------------------------
+
+/**
+ * Whether the sender and receiver processes load the native extension:
+ * ZMQSOCKET_PHP_EXT names it (run.sh sets it) and it attached here.
+ */
+function nativeForChildren(): bool
+{
+    $ext = getenv('ZMQSOCKET_PHP_EXT');
+    return is_string($ext) && $ext !== '' && Library::native();
+}
+
+/** In a sender or receiver: switch the native path off for row (f); fail if (b) would not use it as announced. */
+function choosePath(string $row): void
+{
+    if ($row === 'f') {
+        Library::useNative(false);
+        return;
+    }
+    $ext = getenv('ZMQSOCKET_PHP_EXT');
+    if (is_string($ext) && $ext !== '' && !Library::native()) {
+        fail("row $row: ZMQSOCKET_PHP_EXT=$ext is not in use (not loaded, or not attached)");
+    }
+}
 
 /** @return resource a php process running this file with $args; stdout piped */
 function spawn(array $args, &$stdout)
@@ -322,7 +341,7 @@ function main(array $opts): int
     $runs = intOption($opts, 'runs', $quick ? 3 : 21, 1);
     $n = intOption($opts, 'messages', $quick ? 200_000 : 1_000_000, 2);
     $size = intOption($opts, 'size', 100, 1);
-    $rows = str_split((string) ($opts['rows'] ?? (\extension_loaded('zmqsocket_native') ? 'abfc' : 'abc')));
+    $rows = str_split((string) ($opts['rows'] ?? (nativeForChildren() ? 'abfc' : 'abc')));
     foreach ($rows as $row) {
         if (!isset(ROWS[$row])) {
             fail("--rows takes letters among abcdef, not $row");
@@ -340,7 +359,7 @@ function main(array $opts): int
 
     echo 'zmqsocket PHP benchmark: ', Library::version(), ', PHP ', PHP_VERSION, ', php-zmq ',
         phpversion('zmq'), ' (libzmq ', ZMQ::LIBZMQ_VERSION, '), per-message path: ',
-        Library::native() ? 'the zmqsocket_native extension' : 'FFI', "\n";
+        nativeForChildren() ? 'the zmqsocket_native extension' : 'FFI', "\n";
     printf(
         "PUSH -> PULL over tcp://127.0.0.1, sender and receiver in separate processes, %s messages of %d bytes,\n"
         . "HWM %d on both sides (libzmq's and php-zmq's default); msg/s counted by the receiver from the first\n"

@@ -38,7 +38,7 @@ fi
 # it can be; row (b) then goes through it and row (f) through FFI alone.
 EXT=${ZMQSOCKET_PHP_EXT:-$REPO/build/php/zmqsocket_native.so}
 if [ -z "${ZMQSOCKET_PHP_EXT:-}" ]; then
-    OUT=$EXT sh "$HERE/../ext/build.sh" || exit 1
+    ZMQSOCKET_PHP_EXT_OUT=$EXT sh "$HERE/../ext/build.sh" || exit 1
 fi
 if [ -f "$EXT" ]; then
     export ZMQSOCKET_PHP_EXT="$EXT"

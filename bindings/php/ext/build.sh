@@ -1,6 +1,7 @@
 #!/bin/sh
 # Build the optional zmqsocket_native PHP extension (zmqsocket_native.c)
-# into $OUT (default: the checkout's build/php/zmqsocket_native.so).
+# into $ZMQSOCKET_PHP_EXT_OUT (default: the checkout's
+# build/php/zmqsocket_native.so).
 # `make php-ext` and bindings/php/run-tests.sh call this; it works from any
 # directory:
 #
@@ -9,16 +10,18 @@
 # It needs php-config and PHP's headers (Debian: php-dev). If they are
 # missing and this runs as root with apt-get, it installs php-dev; if it
 # cannot, it prints one line saying why the extension was not built and
-# exits 0 (the binding then works through FFI alone). A compile error
-# exits 1.
+# exits 0 (the binding then works through FFI alone), having removed any
+# extension an earlier build left there, so that nothing stale is loaded.
+# A compile error exits 1.
 
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
-OUT=${OUT:-$REPO/build/php/zmqsocket_native.so}
+OUT=${ZMQSOCKET_PHP_EXT_OUT:-$REPO/build/php/zmqsocket_native.so}
 
 skip() {
+    rm -f "$OUT"
     echo "php-ext: zmqsocket_native not built: $*"
     exit 0
 }
@@ -46,9 +49,12 @@ if [ "$api" != "$(php-config --phpapi)" ]; then
 fi
 
 mkdir -p "$(dirname "$OUT")"
-# shellcheck disable=SC2046 # php-config --includes is a word list
+# PHP's headers as system headers: their warnings are not ours to fail on.
+incs=$(php-config --includes | sed 's/-I/-isystem /g')
+tmp="$OUT.$$.tmp"
+# shellcheck disable=SC2086 # $incs is a word list
 ${CC:-cc} -O2 -fPIC -shared -fvisibility=hidden -std=gnu11 -Wall -Wextra \
-    -Wno-unused-parameter -Werror $(php-config --includes) -I"$REPO/include" \
-    "$HERE/zmqsocket_native.c" -o "$OUT.tmp" || exit 1
-mv "$OUT.tmp" "$OUT"
+    -Wno-unused-parameter -Werror $incs -I"$REPO/include" \
+    "$HERE/zmqsocket_native.c" -o "$tmp" || { rm -f "$tmp"; exit 1; }
+mv "$tmp" "$OUT"
 echo "php-ext: built $OUT"

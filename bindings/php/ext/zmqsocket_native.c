@@ -8,28 +8,36 @@
  *
  * It links nothing. zmqsocket_native_attach($library) finds the library
  * that PHP FFI already loaded, by the same path (dlopen with RTLD_NOLOAD:
- * a library that is not loaded yet is not loaded by this), and takes three
- * of its functions from it, so that both paths use one library and one
- * handle table. The binding calls it once, right after FFI::cdef.
+ * a library that is not loaded yet is not loaded by this), and takes its
+ * functions from it, so that both paths use one library and one handle
+ * table. The binding calls it once, right after FFI::cdef. Once attached,
+ * it stays with that library: attaching to another one is refused.
  *
  *   zmqsocket_native_attach(string $library): bool
- *       true once attached (again: true, re-reading the same library);
- *       false if no loaded library is known by that name or it lacks the
- *       functions (the binding then stays on FFI).
+ *       true once attached (again, to the same library: true); false if
+ *       no loaded library is known by that name, it lacks the functions,
+ *       or it is not the library attached before (the binding then stays
+ *       on FFI).
  *   zmqsocket_native_send(int $socket, string $data, int $timeout_ms): int
- *       zs_send(socket, data, strlen(data), timeout_ms): ZS_OK or a
+ *       zs_send(socket, data, the length of data, timeout_ms): ZS_OK or a
  *       zs_result code (the thread's last error says why, as with FFI).
  *   zmqsocket_native_recv(int $socket, int $timeout_ms): string|int
- *       zs_recv: the frame as a string, or the zs_result code.
+ *       the next frame as a string, or the zs_result code. It calls
+ *       zs_recv_packed, as the binding's FFI path does, so that both give
+ *       the same results and the same last-error text: a frame of up to
+ *       16 KiB is copied through a per-thread buffer, a longer one comes
+ *       whole in the overflow message and is freed here.
  *
  * Before attach, send and recv throw Error; a timeout_ms outside int32
- * throws ValueError (as the binding's own conversion does); a socket
- * handle that is no socket is the library's ZS_ERR_BAD_HANDLE, as through
- * FFI. Built by `make php-ext` against php-config's headers; loaded with
+ * throws ValueError (the binding never passes one: its own conversion
+ * refuses it first, with ZS_ERR_INVALID_ARGUMENT); a socket handle that is
+ * no socket is the library's ZS_ERR_BAD_HANDLE, as through FFI. Built by
+ * `make php-ext` against php-config's headers; loaded with
  * `php -d extension=/path/to/zmqsocket_native.so`.
  */
 #define _GNU_SOURCE /* memrchr, used by PHP's headers */
 #include <dlfcn.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -39,10 +47,16 @@
 
 #define ZSN_VERSION "0.1.0"
 
-/* The library's functions, with the header's exact types. */
+/* The library attached to, and its functions with the header's types. */
+static void *zsn_lib;
 static __typeof__(&zs_send) zsn_send;
-static __typeof__(&zs_recv) zsn_recv;
+static __typeof__(&zs_recv_packed) zsn_recv_packed;
 static __typeof__(&zs_message_free) zsn_free;
+
+/* zmqsocket_native_recv's buffer, one per thread (as the binding keeps
+ * one per Socket). */
+#define ZSN_RECV_BUF 16384
+static __thread char zsn_buf[ZSN_RECV_BUF];
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_zmqsocket_native_attach, 0, 1, _IS_BOOL, 0)
     ZEND_ARG_TYPE_INFO(0, library, IS_STRING, 0)
@@ -76,8 +90,14 @@ PHP_FUNCTION(zmqsocket_native_attach)
     if (lib == NULL) {
         RETURN_FALSE;
     }
+    if (zsn_lib != NULL) {
+        /* Attached already: the same library again, or refused. Either
+         * way this call's extra reference goes. */
+        dlclose(lib);
+        RETURN_BOOL(lib == zsn_lib);
+    }
     send = dlsym(lib, "zs_send");
-    recv = dlsym(lib, "zs_recv");
+    recv = dlsym(lib, "zs_recv_packed");
     msg_free = dlsym(lib, "zs_message_free");
     if (send == NULL || recv == NULL || msg_free == NULL) {
         dlclose(lib);
@@ -85,8 +105,9 @@ PHP_FUNCTION(zmqsocket_native_attach)
     }
     /* The reference dlopen took is kept: the library stays loaded for as
      * long as these pointers may be called, whatever FFI does. */
+    zsn_lib = lib;
     zsn_send = (__typeof__(zsn_send))send;
-    zsn_recv = (__typeof__(zsn_recv))recv;
+    zsn_recv_packed = (__typeof__(zsn_recv_packed))recv;
     zsn_free = (__typeof__(zsn_free))msg_free;
     RETURN_TRUE;
 }
@@ -94,10 +115,14 @@ PHP_FUNCTION(zmqsocket_native_attach)
 /* The int32 timeout, or a ValueError naming the function. */
 static int zsn_timeout(zend_long t, const char *fn, int32_t *out)
 {
+#if SIZEOF_ZEND_LONG > 4
     if (t < INT32_MIN || t > INT32_MAX) {
         zend_value_error("%s(): timeout_ms " ZEND_LONG_FMT " is outside int32", fn, t);
         return 0;
     }
+#else
+    (void)fn;
+#endif
     *out = (int32_t)t;
     return 1;
 }
@@ -127,32 +152,43 @@ PHP_FUNCTION(zmqsocket_native_send)
 PHP_FUNCTION(zmqsocket_native_recv)
 {
     zend_long socket, timeout;
-    zs_message m;
-    int32_t t, rc;
+    zs_recv_args args;
+    int64_t n;
+    int32_t t;
 
     ZEND_PARSE_PARAMETERS_START(2, 2)
         Z_PARAM_LONG(socket)
         Z_PARAM_LONG(timeout)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (zsn_recv == NULL) {
+    if (zsn_recv_packed == NULL) {
         zend_throw_error(NULL, "zmqsocket_native_recv(): not attached (call zmqsocket_native_attach first)");
         RETURN_THROWS();
     }
     if (!zsn_timeout(timeout, "zmqsocket_native_recv", &t)) {
         RETURN_THROWS();
     }
-    memset(&m, 0, sizeof m);
-    rc = zsn_recv((zs_socket)socket, t, &m);
-    if (rc < 0) {
-        RETURN_LONG(rc);
+    memset(&args, 0, sizeof args);
+    args.socket = (zs_socket)socket;
+    args.timeout_ms = t;
+    args.buf = zsn_buf;
+    args.cap = sizeof zsn_buf;
+    n = zsn_recv_packed(&args);
+    if (n < 0) {
+        RETURN_LONG(n);
     }
-    if (m.count == 1 && m.frames[0].len > 0) {
-        RETVAL_STRINGL((const char *)m.frames[0].data, m.frames[0].len);
-    } else {
-        RETVAL_EMPTY_STRING();
+    if (n <= (int64_t)sizeof zsn_buf) {
+        RETURN_STRINGL(zsn_buf, (size_t)n);
     }
-    zsn_free(&m);
+    /* Longer than the buffer: handed over whole in args.overflow. */
+    if (args.overflow.count != 1 || args.overflow.frames[0].len != (size_t)n) {
+        zsn_free(&args.overflow);
+        zend_throw_error(NULL, "zmqsocket_native_recv(): zs_recv_packed returned %" PRId64
+                         " but no frame of that length", n);
+        RETURN_THROWS();
+    }
+    RETVAL_STRINGL((const char *)args.overflow.frames[0].data, (size_t)n);
+    zsn_free(&args.overflow);
 }
 
 static const zend_function_entry zmqsocket_native_functions[] = {

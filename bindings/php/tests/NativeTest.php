@@ -41,16 +41,46 @@ final class NativeTest extends ZmqTestCase
         $this->assertSame($expect === '1', Library::native());
     }
 
-    public function testAttachFindsOnlyTheLoadedLibrary(): void
+    public function testAttachFindsOnlyTheLoadedLibraryAndKeepsIt(): void
     {
         $this->requireNative();
         $this->assertTrue(\zmqsocket_native_attach(Library::libraryPath()), 'again: the same library');
         $this->assertFalse(\zmqsocket_native_attach('/nonexistent/libzmqsocket.so'));
         $this->assertFalse(\zmqsocket_native_attach(''));
         $this->assertFalse(\zmqsocket_native_attach(Library::libraryPath() . "\0x"));
-        // A library that is on disk but not loaded is not loaded by attach.
-        $this->assertFalse(\zmqsocket_native_attach('libzmqsocket-not-loaded.so'));
-        $this->assertTrue(Library::native());
+        // A copy of the library on disk (another file) is not loaded by
+        // attach, and once FFI loaded it, attach still keeps the first.
+        $copy = tempnam(sys_get_temp_dir(), 'zmqsocket-copy-') . '.so';
+        $this->assertTrue(copy(Library::libraryPath(), $copy));
+        try {
+            $this->assertFalse(\zmqsocket_native_attach($copy), 'not loaded: not loaded by attach');
+            $other = \FFI::cdef('const char *zs_version(void);', $copy);
+            $this->assertStringStartsWith('zmqsocket', (string) $other->zs_version());
+            $this->assertFalse(\zmqsocket_native_attach($copy), 'loaded, but not the library attached');
+        } finally {
+            @unlink($copy);
+        }
+        // The refused calls changed nothing: the native path still works,
+        // on this library's handles.
+        [$pull, $port] = $this->bound('PULL');
+        $push = $this->connected('PUSH', $port);
+        $this->assertSame(0, \zmqsocket_native_send($push->getHandle(), 'still here', 5000));
+        $this->assertSame('still here', \zmqsocket_native_recv($pull->getHandle(), 5000));
+    }
+
+    public function testWithoutAttachTheFunctionsThrow(): void
+    {
+        $this->requireNative();
+        $ext = getenv('ZMQSOCKET_PHP_EXT') ?: (\dirname(__DIR__, 3) . '/build/php/zmqsocket_native.so');
+        $this->assertFileExists($ext);
+        $code = 'foreach (["zmqsocket_native_send" => [1, "x", 0], "zmqsocket_native_recv" => [1, 0]] as $f => $a) {'
+            . ' try { $f(...$a); echo "$f: no error\n"; } catch (Error $e) { echo get_class($e), ": ", $e->getMessage(), "\n"; } }';
+        $out = shell_exec(escapeshellarg(PHP_BINARY) . ' -n -d ' . escapeshellarg("extension=$ext") . ' -r ' . escapeshellarg($code) . ' 2>&1');
+        $this->assertSame(
+            "Error: zmqsocket_native_send(): not attached (call zmqsocket_native_attach first)\n"
+            . "Error: zmqsocket_native_recv(): not attached (call zmqsocket_native_attach first)\n",
+            $out
+        );
     }
 
     public function testSendAndRecvFramesOfEverySize(): void
@@ -58,7 +88,9 @@ final class NativeTest extends ZmqTestCase
         $this->requireNative();
         [$pull, $port] = $this->bound('PULL', 1000, 1000);
         $push = $this->connected('PUSH', $port, 1000, 1000);
-        $payloads = ['', 'x', "nul\0inside", str_repeat("\xff\0", 50), str_repeat('z', 70000)];
+        // Around the 16 KiB buffer: a longer frame comes through overflow.
+        $payloads = ['', 'x', "nul\0inside", str_repeat("\xff\0", 50), str_repeat('y', 16384),
+            str_repeat('w', 16385), str_repeat('z', 70000)];
         foreach ($payloads as $p) {
             $this->assertSame(0, \zmqsocket_native_send($push->getHandle(), $p, 5000));
         }
@@ -88,14 +120,19 @@ final class NativeTest extends ZmqTestCase
         $this->assertStringContainsString("socket $h", Library::lastError());
         $this->assertSame(ZmqSocketException::ZS_ERR_BAD_HANDLE, \zmqsocket_native_recv(-1, 0));
         $this->assertSame(ZmqSocketException::ZS_ERR_TIMED_OUT, \zmqsocket_native_recv($pull->getHandle(), 0));
-        $this->assertStringContainsString('zs_recv', Library::lastError());
+        $this->assertSame(ZmqSocketException::ZS_ERR_TIMED_OUT, Library::lastErrorCode());
+        $this->assertStringContainsString('zs_recv_packed', Library::lastError());
         $this->assertSame(ZmqSocketException::ZS_ERR_NOT_SUPPORTED, \zmqsocket_native_recv($push->getHandle(), 0));
         $this->assertSame(ZmqSocketException::ZS_ERR_NOT_SUPPORTED, \zmqsocket_native_send($pull->getHandle(), 'x', 0));
         $this->assertSame(ZmqSocketException::ZS_ERR_INVALID_ARGUMENT, \zmqsocket_native_send($push->getHandle(), 'x', -3));
         $this->assertStringContainsString('timeout_ms -3', Library::lastError());
-        // Nothing was queued or lost by any of them.
-        $push->send('after');
-        $this->assertSame('after', $pull->recv(5.0));
+        // Success leaves the last error alone (SPEC 3), and nothing was
+        // queued or lost by the failures.
+        $failure = Library::lastError();
+        $this->assertSame(0, \zmqsocket_native_send($push->getHandle(), 'after', 5000));
+        $this->assertSame('after', \zmqsocket_native_recv($pull->getHandle(), 5000));
+        $this->assertSame($failure, Library::lastError());
+        $this->assertSame(ZmqSocketException::ZS_ERR_TIMED_OUT, \zmqsocket_native_recv($pull->getHandle(), 0));
     }
 
     public function testBadPhpArgumentsThrowBeforeTheLibrary(): void
@@ -147,11 +184,22 @@ final class NativeTest extends ZmqTestCase
             $this->assertSame($m, $nativePull->recv(5.0));
             $this->assertSame($m, $ffiPull->recv(5.0));
         }
-        $e1 = $this->assertZsError(ZmqSocketException::ZS_ERR_TIMED_OUT, fn () => $nativePull->recv(0.0));
-        $e2 = $this->assertZsError(ZmqSocketException::ZS_ERR_TIMED_OUT, fn () => $ffiPull->recv(0.0));
-        $this->assertStringContainsString('zs_recv', $e1->getMessage());
-        $this->assertStringContainsString('zs_recv', $e2->getMessage());
-        $this->assertZsError(ZmqSocketException::ZS_ERR_NOT_SUPPORTED, fn () => $nativePull->send('x', 0.0));
+        // The same failures give the same exceptions, word for word but for
+        // the socket's handle.
+        $same = function (int $code, callable $native, callable $ffi, Socket $n, Socket $f): void {
+            $e1 = $this->assertZsError($code, $native);
+            $e2 = $this->assertZsError($code, $ffi);
+            $this->assertSame(
+                str_replace('socket ' . $f->getHandle(), 'socket H', $e2->getMessage()),
+                str_replace('socket ' . $n->getHandle(), 'socket H', $e1->getMessage())
+            );
+        };
+        $same(ZmqSocketException::ZS_ERR_TIMED_OUT, fn () => $nativePull->recv(0.0), fn () => $ffiPull->recv(0.0), $nativePull, $ffiPull);
+        $same(ZmqSocketException::ZS_ERR_NOT_SUPPORTED, fn () => $nativePull->send('x', 0.0), fn () => $ffiPull->send('x', 0.0), $nativePull, $ffiPull);
+        $same(ZmqSocketException::ZS_ERR_NOT_SUPPORTED, fn () => $nativePush->recv(0.0), fn () => $ffiPush->recv(0.0), $nativePush, $ffiPush);
+        $nativePull->destroy();
+        $ffiPull->destroy();
+        $same(ZmqSocketException::ZS_ERR_BAD_HANDLE, fn () => $nativePull->recv(1.0), fn () => $ffiPull->recv(1.0), $nativePull, $ffiPull);
         $this->assertTrue(Library::useNative(true));
     }
 }
