@@ -93,8 +93,10 @@ pub fn new_stream_id(handle_hint: u64) -> u64 {
 /// than 33 bytes) is copied once, into a libzmq message that every
 /// repetition shares (zmq_msg_copy): per message, a reference count
 /// instead of a malloc and a copy in this thread and a free under the
-/// allocator's lock in libzmq's I/O thread. Inline frames are copied each time, which costs less than
-/// sharing them.
+/// allocator's lock in libzmq's I/O thread. Inline frames are copied each
+/// time, which costs less than sharing them. (A failed allocation of the
+/// shared copy, ENOMEM, cannot be provoked in a test; it ends the pump
+/// before anything is sent, with the code libzmq's errno maps to.)
 pub fn pump(
     entry: &Entry,
     state: &mut Locked<'_>,

@@ -305,3 +305,49 @@ fn pumped_frames_arrive_whole_after_the_caller_reuses_its_buffers() {
         destroy(r);
     }
 }
+
+/// A shared long frame whose send fails (the queue is full) is released
+/// and nothing of that message is queued: the pump stops at the HWM with
+/// ZS_ERR_TIMED_OUT, exactly the messages it counted arrive, whole, and a
+/// later pump goes on once the queue has room again.
+#[test]
+fn pump_of_shared_frames_stops_at_hwm_and_loses_nothing() {
+    let ep = cstr(&unique("inproc://pump-hwm-"));
+    let r = socket(PULL);
+    assert!(
+        zs_bind_endpoint(r, ep.as_ptr(), 5, 5) >= 0,
+        "{}",
+        last_error()
+    );
+    let s = socket(PUSH);
+    assert_eq!(
+        zs_connect_endpoint(s, ep.as_ptr(), 5, 5),
+        OK,
+        "{}",
+        last_error()
+    );
+    let long: Vec<u8> = (0..200u32).map(|i| (i * 13) as u8).collect();
+    let frames = to_frames(&[&long, b"tail"]);
+    // Unsequenced: the shared frame is the first, the one that meets the
+    // full queue.
+    let sent = zs_pump(s, frames.as_ptr(), 2, 1000, 0, 100);
+    assert!((1..1000).contains(&sent), "sent {sent}: {}", last_error());
+    assert_eq!(zs_last_error_code(), TIMED_OUT);
+    for i in 0..sent as u64 {
+        let m = recv_ok(r);
+        assert_eq!(m.len(), 2, "message {i}");
+        assert_eq!((&m[0], &m[1][..]), (&long, &b"tail"[..]), "message {i}");
+    }
+    assert_eq!(
+        recv_multi(r, 50),
+        Err(TIMED_OUT),
+        "only the counted messages"
+    );
+    // The pump goes on once there is room, from the same shared frame.
+    assert_eq!(zs_pump(s, frames.as_ptr(), 2, 3, 0, WAIT_MS), 3);
+    for _ in 0..3 {
+        assert_eq!(recv_ok(r), vec![long.clone(), b"tail".to_vec()]);
+    }
+    destroy(s);
+    destroy(r);
+}
