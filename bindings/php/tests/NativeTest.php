@@ -73,11 +73,15 @@ final class NativeTest extends ZmqTestCase
         $this->requireNative();
         $ext = getenv('ZMQSOCKET_PHP_EXT') ?: (\dirname(__DIR__, 3) . '/build/php/zmqsocket_native.so');
         $this->assertFileExists($ext);
-        $code = 'foreach (["zmqsocket_native_send" => [1, "x", 0], "zmqsocket_native_recv" => [1, 0]] as $f => $a) {'
+        // A loaded library without zmqsocket's functions (libc) is refused
+        // and leaves the extension unattached.
+        $code = 'var_dump(zmqsocket_native_attach("libc.so.6"));'
+            . ' foreach (["zmqsocket_native_send" => [1, "x", 0], "zmqsocket_native_recv" => [1, 0]] as $f => $a) {'
             . ' try { $f(...$a); echo "$f: no error\n"; } catch (Error $e) { echo get_class($e), ": ", $e->getMessage(), "\n"; } }';
         $out = shell_exec(escapeshellarg(PHP_BINARY) . ' -n -d ' . escapeshellarg("extension=$ext") . ' -r ' . escapeshellarg($code) . ' 2>&1');
         $this->assertSame(
-            "Error: zmqsocket_native_send(): not attached (call zmqsocket_native_attach first)\n"
+            "bool(false)\n"
+            . "Error: zmqsocket_native_send(): not attached (call zmqsocket_native_attach first)\n"
             . "Error: zmqsocket_native_recv(): not attached (call zmqsocket_native_attach first)\n",
             $out
         );
