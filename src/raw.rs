@@ -914,4 +914,34 @@ mod lock_tests {
         }
         assert!(lock.try_lock().is_some());
     }
+
+    /// A lock that may not be biased (no membarrier, or a first taker
+    /// that is ending: both take the same branch) stays a plain shared
+    /// lock: nobody owns it, and it still excludes.
+    #[test]
+    fn an_unbiased_lock_is_a_shared_lock() {
+        let lock = Arc::new(SocketLock::new(0u64));
+        let first = lock.try_shared(DYING).expect("a free lock is taken");
+        assert!(!first.owned);
+        drop(first);
+        assert_eq!(lock.owner.load(Ordering::Relaxed), REVOKED);
+        let g = lock.lock();
+        assert!(!g.owned, "no owner's path on an unbiased lock");
+        assert!(lock.try_lock().is_none(), "taken twice");
+        drop(g);
+        let other = {
+            let lock = Arc::clone(&lock);
+            std::thread::spawn(move || {
+                for _ in 0..2000 {
+                    bump(&lock);
+                }
+            })
+        };
+        for _ in 0..2000 {
+            bump(&lock);
+        }
+        other.join().unwrap();
+        assert_eq!(*lock.lock(), 4000, "an increment was lost");
+        assert_eq!(lock.owner.load(Ordering::Relaxed), REVOKED);
+    }
 }
