@@ -18,7 +18,7 @@ use crate::blocking::{retry, Direction, Wait};
 use crate::error::zs_result::*;
 use crate::error::{from_zmq, invalid, ZsError, ZsResult};
 use crate::handles::{Entry, Locked};
-use crate::raw::RawMsg;
+use crate::raw::{BatchScheduling, RawMsg};
 use crate::send::{check_size, send_each};
 
 /// Flags of `zs_pump` and `zs_drain`.
@@ -105,6 +105,7 @@ pub fn pump(
     sequenced: bool,
     wait: Wait,
 ) -> (u64, Option<ZsError>) {
+    let _batch = BatchScheduling::enter();
     // (frame, its shared message when not inline)
     let mut shared: Vec<(&[u8], Option<RawMsg>)> = Vec::with_capacity(frames.len());
     for f in frames {
@@ -188,6 +189,7 @@ pub fn drain(
     stats: &mut zs_drain_stats,
 ) -> ZsResult<()> {
     *stats = zs_drain_stats::default();
+    let _batch = BatchScheduling::enter();
     let mut streams_seen: HashSet<u64> = HashSet::new();
     let mut first_at: Option<Instant> = None;
     // When the last message was counted: read from the clock only when the

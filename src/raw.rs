@@ -277,6 +277,50 @@ pub(crate) fn fd_readable(fd: std::os::unix::io::RawFd, ms: i32) -> bool {
     rc > 0
 }
 
+/// While alive, the calling thread runs under SCHED_BATCH instead of
+/// SCHED_OTHER (Linux; sched(7)); dropping it restores SCHED_OTHER.
+///
+/// zs_pump and zs_drain hold one: a batch thread woken by libzmq's I/O
+/// thread (a message arrived, or room in the queue) does not preempt it on
+/// its core, so the I/O thread reads or writes more before the loop takes
+/// its turn, and each wake-up moves more messages. A thread under any
+/// other policy (FIFO, RR, IDLE, DEADLINE, or with SCHED_RESET_ON_FORK) is
+/// left alone, and so is one whose change the kernel refuses (a seccomp
+/// filter, say): the call then runs as it is. It is not Send: it must be
+/// dropped on the thread it changed.
+pub(crate) struct BatchScheduling {
+    changed: bool,
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+impl BatchScheduling {
+    pub(crate) fn enter() -> BatchScheduling {
+        let param = libc::sched_param { sched_priority: 0 };
+        // SAFETY: pid 0 is the calling thread; param is a valid sched_param
+        // on the stack. OTHER <-> BATCH needs no privilege and keeps the
+        // thread's nice value.
+        let changed = unsafe {
+            libc::sched_getscheduler(0) == libc::SCHED_OTHER
+                && libc::sched_setscheduler(0, libc::SCHED_BATCH, &param) == 0
+        };
+        BatchScheduling {
+            changed,
+            _not_send: std::marker::PhantomData,
+        }
+    }
+}
+
+impl Drop for BatchScheduling {
+    fn drop(&mut self) {
+        if self.changed {
+            let param = libc::sched_param { sched_priority: 0 };
+            // SAFETY: as in enter(), on the same thread (the guard is not
+            // Send).
+            unsafe { libc::sched_setscheduler(0, libc::SCHED_OTHER, &param) };
+        }
+    }
+}
+
 /// The length of the first frame of a message this library filled in.
 pub(crate) fn first_frame_len(msg: &zs_message) -> usize {
     if msg.frames.is_null() || msg.count == 0 {

@@ -351,3 +351,66 @@ fn pump_of_shared_frames_stops_at_hwm_and_loses_nothing() {
     destroy(s);
     destroy(r);
 }
+
+/// The scheduling policy of thread `tid` (0: the calling thread).
+fn policy_of(tid: libc::pid_t) -> i32 {
+    // SAFETY: sched_getscheduler takes a plain thread id.
+    unsafe { libc::sched_getscheduler(tid) }
+}
+
+/// zs_pump and zs_drain run their thread under SCHED_BATCH for the call
+/// only: another thread sees the policy during the call, and the thread
+/// has its own back after it, here after calls that end at their timeout
+/// (an error). A thread under another policy (SCHED_IDLE) keeps it
+/// throughout.
+#[test]
+fn bulk_calls_run_their_thread_as_sched_batch_for_the_call_only() {
+    for start in [libc::SCHED_OTHER, libc::SCHED_IDLE] {
+        for pump in [true, false] {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let t = std::thread::spawn(move || {
+                let param = libc::sched_param { sched_priority: 0 };
+                // SAFETY: pid 0 is this thread; param is valid.
+                assert_eq!(unsafe { libc::sched_setscheduler(0, start, &param) }, 0);
+                // SAFETY: gettid has no arguments.
+                tx.send(unsafe { libc::gettid() }).unwrap();
+                // Each call waits 1 s for a peer that never comes.
+                let rc = if pump {
+                    let lone = socket(PUSH);
+                    let frames = to_frames(&[b"x"]);
+                    let rc = zs_pump(lone, frames.as_ptr(), 1, 3, 0, 1000);
+                    destroy(lone);
+                    rc
+                } else {
+                    let (lone, _) = bound(PULL);
+                    let mut st = zs_drain_stats::default();
+                    let rc = zs_drain(lone, 3, 0, 1000, &mut st);
+                    destroy(lone);
+                    i64::from(rc)
+                };
+                (rc, policy_of(0))
+            });
+            let tid = rx.recv().unwrap();
+            let mut seen = Vec::new();
+            while !t.is_finished() {
+                seen.push(policy_of(tid));
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            let (rc, after) = t.join().expect("bulk thread");
+            let what = if pump { "zs_pump" } else { "zs_drain" };
+            assert_eq!(rc, i64::from(TIMED_OUT), "{what}");
+            assert_eq!(after, start, "{what}: the thread's policy after the call");
+            if start == libc::SCHED_OTHER {
+                assert!(
+                    seen.contains(&libc::SCHED_BATCH),
+                    "{what}: SCHED_BATCH never seen during the call: {seen:?}"
+                );
+            } else {
+                assert!(
+                    seen.iter().all(|&p| p == start || p == -1),
+                    "{what}: a SCHED_IDLE thread's policy changed: {seen:?}"
+                );
+            }
+        }
+    }
+}
