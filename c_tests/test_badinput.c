@@ -770,7 +770,7 @@ static void test_null_and_lengths(void)
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_drain", "expected -2", drain_x(pull, -2, 0, 0));
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_drain", "expected -9223372036854775808",
         drain_x(pull, INT64_MIN, 0, 0));
-    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_drain", "flags", drain_x(pull, 1, 2, 0));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_drain", "flags", drain_x(pull, 1, 4, 0));
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_drain", "flags", drain_x(pull, 1, 0xFFFFFFFFu, 0));
 
     TEST("a length with NULL data, lengths and counts out of range: nothing sent");
@@ -801,7 +801,7 @@ static void test_null_and_lengths(void)
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_pump", "repeat -1", zs_pump(push, fr_ok, 2, -1, 0, 0));
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_pump", "repeat -9223372036854775808",
         zs_pump(push, fr_ok, 2, INT64_MIN, 0, 0));
-    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_pump", "flags", zs_pump(push, fr_ok, 2, 1, 2, 0));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_pump", "flags", zs_pump(push, fr_ok, 2, 1, 4, 0));
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_pump", "flags", zs_pump(push, fr_ok, 2, 1, 0xFFFFFFFFu, 0));
 
     TEST("routing ids and subscriptions: NULL with a length, lengths out of range");

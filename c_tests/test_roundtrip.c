@@ -3,10 +3,11 @@
  * peers made with the library itself (a REP thread, and a PULL->PUSH echo
  * thread), canSendNonBlocking (zs_send_nonblocking true/false),
  * isConnectedToHost / isBoundToPort, zs_endpoints and zs_bound_ports;
- * and zs_pump's shared frames.
+ * and zs_pump's shared frames and ZS_SCHED_BATCH.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* SCHED_BATCH */
 #include <pthread.h>
+#include <sched.h>
 
 #include "testutil.h"
 
@@ -309,6 +310,39 @@ static void test_pump_shares_long_frames(void)
     CHECK_EQ_INT(zs_socket_destroy(pull), ZS_OK);
 }
 
+/* ZS_SCHED_BATCH from C: the flag is accepted with ZS_SEQUENCED, every
+   message arrives, and the calling thread is under SCHED_OTHER again after
+   each call (during it, it runs under SCHED_BATCH: tests/contract_bulk.rs
+   watches that from another thread). */
+static void test_sched_batch(void)
+{
+    enum { N = 2000 };
+    zs_socket pull = 0, push = 0;
+    zs_drain_stats st;
+    zs_frame fr;
+    char body[100];
+    int32_t port;
+
+    TEST("zs_pump / zs_drain with ZS_SCHED_BATCH put the thread back to SCHED_OTHER");
+    memset(body, 'b', sizeof body);
+    fr.data = body;
+    fr.len = sizeof body;
+    port = zs_socket_new_bound(ZS_PULL, 0, ZS_HWM_DEFAULT, ZS_HWM_DEFAULT, &pull);
+    CHECK(port > 0, "bind port 0");
+    CHECK_EQ_INT(zs_socket_new_connected(ZS_PUSH, "localhost", port, ZS_HWM_DEFAULT,
+                                         ZS_HWM_DEFAULT, &push), ZS_OK);
+    CHECK_EQ_INT(sched_getscheduler(0), SCHED_OTHER);
+    CHECK_EQ_INT(zs_pump(push, &fr, 1, N, ZS_SEQUENCED | ZS_SCHED_BATCH, 5000), N);
+    CHECK_EQ_INT(sched_getscheduler(0), SCHED_OTHER);
+    CHECK_EQ_INT(zs_drain(pull, N, ZS_SEQUENCED | ZS_SCHED_BATCH, 5000, &st), ZS_OK);
+    CHECK_EQ_INT(sched_getscheduler(0), SCHED_OTHER);
+    CHECK_EQ_INT(st.messages, N);
+    CHECK_EQ_INT(st.bytes, (uint64_t)N * sizeof body);
+    CHECK_EQ_INT(st.gaps + st.duplicates + st.out_of_order, 0);
+    CHECK_EQ_INT(zs_socket_destroy(push), ZS_OK);
+    CHECK_EQ_INT(zs_socket_destroy(pull), ZS_OK);
+}
+
 /* The endpoint listing of s (up to 511 bytes); returns zs_endpoints' result. */
 static int32_t endpoints(zs_socket s, char *buf, size_t cap)
 {
@@ -406,6 +440,7 @@ int main(void)
     test_pipeline_echo();
     test_can_send_nonblocking();
     test_pump_shares_long_frames();
+    test_sched_batch();
     test_endpoints_and_ports();
     return TEST_SUMMARY();
 }

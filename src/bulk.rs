@@ -30,6 +30,9 @@ pub enum zs_bulk_flags {
     /// number, both little-endian u64). Drain: read it and count gaps,
     /// duplicates and late messages per stream.
     ZS_SEQUENCED = 1,
+    /// Pump and drain: the calling thread runs under SCHED_BATCH for the
+    /// call (Linux; see zs_pump).
+    ZS_SCHED_BATCH = 2,
 }
 
 /// What `zs_drain` saw.
@@ -63,15 +66,27 @@ const SEQ_FRAME: usize = 16;
 /// message counts as a duplicate.
 const MAX_MISSING: usize = 1 << 20;
 
+/// The flags of a `zs_pump` or `zs_drain` call.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BulkFlags {
+    /// ZS_SEQUENCED.
+    pub sequenced: bool,
+    /// ZS_SCHED_BATCH.
+    pub batch: bool,
+}
+
 /// Check a flags argument.
-pub fn flags_value(flags: u32) -> ZsResult<bool> {
-    match flags {
-        0 => Ok(false),
-        1 => Ok(true),
-        f => Err(invalid(format!(
-            "flags {f:#x} has bits other than ZS_SEQUENCED"
-        ))),
+pub fn flags_value(flags: u32) -> ZsResult<BulkFlags> {
+    const KNOWN: u32 = zs_bulk_flags::ZS_SEQUENCED as u32 | zs_bulk_flags::ZS_SCHED_BATCH as u32;
+    if flags & !KNOWN != 0 {
+        return Err(invalid(format!(
+            "flags {flags:#x} has bits other than ZS_SEQUENCED and ZS_SCHED_BATCH"
+        )));
     }
+    Ok(BulkFlags {
+        sequenced: flags & zs_bulk_flags::ZS_SEQUENCED as u32 != 0,
+        batch: flags & zs_bulk_flags::ZS_SCHED_BATCH as u32 != 0,
+    })
 }
 
 /// A random stream id for a new socket.
@@ -102,10 +117,11 @@ pub fn pump(
     state: &mut Locked<'_>,
     frames: &[&[u8]],
     repeat: u64,
-    sequenced: bool,
+    flags: BulkFlags,
     wait: Wait,
 ) -> (u64, Option<ZsError>) {
-    let _batch = BatchScheduling::enter();
+    let _batch = flags.batch.then(BatchScheduling::enter);
+    let sequenced = flags.sequenced;
     // (frame, its shared message when not inline)
     let mut shared: Vec<(&[u8], Option<RawMsg>)> = Vec::with_capacity(frames.len());
     for f in frames {
@@ -184,12 +200,13 @@ pub fn drain(
     entry: &Entry,
     state: &mut Locked<'_>,
     expected: Option<u64>,
-    sequenced: bool,
+    flags: BulkFlags,
     wait: Wait,
     stats: &mut zs_drain_stats,
 ) -> ZsResult<()> {
     *stats = zs_drain_stats::default();
-    let _batch = BatchScheduling::enter();
+    let _batch = flags.batch.then(BatchScheduling::enter);
+    let sequenced = flags.sequenced;
     let mut streams_seen: HashSet<u64> = HashSet::new();
     let mut first_at: Option<Instant> = None;
     // When the last message was counted: read from the clock only when the

@@ -358,59 +358,171 @@ fn policy_of(tid: libc::pid_t) -> i32 {
     unsafe { libc::sched_getscheduler(tid) }
 }
 
-/// zs_pump and zs_drain run their thread under SCHED_BATCH for the call
-/// only: another thread sees the policy during the call, and the thread
-/// has its own back after it, here after calls that end at their timeout
-/// (an error). A thread under another policy (SCHED_IDLE) keeps it
-/// throughout.
+/// Put thread `tid` (0: the calling thread) under `policy`; true if the
+/// kernel agreed.
+fn set_policy(tid: libc::pid_t, policy: i32) -> bool {
+    let param = libc::sched_param { sched_priority: 0 };
+    // SAFETY: a plain thread id and a valid sched_param on the stack.
+    unsafe { libc::sched_setscheduler(tid, policy, &param) == 0 }
+}
+
+/// Whether this kernel lets a thread switch between SCHED_OTHER,
+/// SCHED_BATCH and SCHED_IDLE (gVisor, musl or a seccomp filter may not);
+/// tried on a scratch thread.
+fn policies_switchable() -> bool {
+    let ok = std::thread::spawn(|| {
+        set_policy(0, libc::SCHED_BATCH)
+            && set_policy(0, libc::SCHED_OTHER)
+            && set_policy(0, libc::SCHED_IDLE)
+    })
+    .join()
+    .unwrap_or(false);
+    if !ok {
+        eprintln!("sched_setscheduler refused here: the ZS_SCHED_BATCH tests are skipped");
+    }
+    ok
+}
+
+/// One blocked bulk call (`pump`, else drain), 1 s waiting for a peer that
+/// never comes, with `flags`, on a new thread under `start`. `during(tid)`
+/// runs on this thread while the call is under way, each 5 ms. Returns the
+/// call's result and the thread's policy after it.
+fn blocked_call(
+    pump: bool,
+    flags: u32,
+    start: i32,
+    mut during: impl FnMut(libc::pid_t),
+) -> (i64, i32) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let t = std::thread::spawn(move || {
+        let ok = set_policy(0, start);
+        // SAFETY: gettid has no arguments.
+        tx.send(unsafe { libc::gettid() }).unwrap();
+        assert!(ok, "sched_setscheduler({start}) refused");
+        let rc = if pump {
+            let lone = socket(PUSH);
+            let frames = to_frames(&[b"x"]);
+            let rc = zs_pump(lone, frames.as_ptr(), 1, 3, flags, 1000);
+            destroy(lone);
+            rc
+        } else {
+            let (lone, _) = bound(PULL);
+            let mut st = zs_drain_stats::default();
+            let rc = zs_drain(lone, 3, flags, 1000, &mut st);
+            destroy(lone);
+            i64::from(rc)
+        };
+        (rc, policy_of(0))
+    });
+    let tid = rx.recv().unwrap_or(0);
+    while tid != 0 && !t.is_finished() {
+        during(tid);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    t.join().expect("bulk thread")
+}
+
+/// With ZS_SCHED_BATCH, zs_pump and zs_drain run their thread under
+/// SCHED_BATCH for the call only: another thread sees the policy during
+/// the call, and the thread has SCHED_OTHER back after it, here after
+/// calls that end at their timeout (an error). Without the flag the policy
+/// is never touched, and a thread under another policy (SCHED_IDLE) keeps
+/// it throughout.
 #[test]
-fn bulk_calls_run_their_thread_as_sched_batch_for_the_call_only() {
-    for start in [libc::SCHED_OTHER, libc::SCHED_IDLE] {
-        for pump in [true, false] {
-            let (tx, rx) = std::sync::mpsc::channel();
-            let t = std::thread::spawn(move || {
-                let param = libc::sched_param { sched_priority: 0 };
-                // SAFETY: pid 0 is this thread; param is valid.
-                assert_eq!(unsafe { libc::sched_setscheduler(0, start, &param) }, 0);
-                // SAFETY: gettid has no arguments.
-                tx.send(unsafe { libc::gettid() }).unwrap();
-                // Each call waits 1 s for a peer that never comes.
-                let rc = if pump {
-                    let lone = socket(PUSH);
-                    let frames = to_frames(&[b"x"]);
-                    let rc = zs_pump(lone, frames.as_ptr(), 1, 3, 0, 1000);
-                    destroy(lone);
-                    rc
-                } else {
-                    let (lone, _) = bound(PULL);
-                    let mut st = zs_drain_stats::default();
-                    let rc = zs_drain(lone, 3, 0, 1000, &mut st);
-                    destroy(lone);
-                    i64::from(rc)
-                };
-                (rc, policy_of(0))
-            });
-            let tid = rx.recv().unwrap();
+fn sched_batch_runs_the_thread_as_a_batch_thread_for_the_call_only() {
+    if !policies_switchable() {
+        return;
+    }
+    for pump in [true, false] {
+        let what = if pump { "zs_pump" } else { "zs_drain" };
+        for (flags, start, want) in [
+            (SCHED_BATCH, libc::SCHED_OTHER, libc::SCHED_BATCH),
+            (
+                SCHED_BATCH | SEQUENCED,
+                libc::SCHED_OTHER,
+                libc::SCHED_BATCH,
+            ),
+            (0, libc::SCHED_OTHER, libc::SCHED_OTHER),
+            (SEQUENCED, libc::SCHED_OTHER, libc::SCHED_OTHER),
+            (SCHED_BATCH, libc::SCHED_IDLE, libc::SCHED_IDLE),
+        ] {
             let mut seen = Vec::new();
-            while !t.is_finished() {
-                seen.push(policy_of(tid));
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            let (rc, after) = t.join().expect("bulk thread");
-            let what = if pump { "zs_pump" } else { "zs_drain" };
-            assert_eq!(rc, i64::from(TIMED_OUT), "{what}");
-            assert_eq!(after, start, "{what}: the thread's policy after the call");
-            if start == libc::SCHED_OTHER {
-                assert!(
-                    seen.contains(&libc::SCHED_BATCH),
-                    "{what}: SCHED_BATCH never seen during the call: {seen:?}"
-                );
-            } else {
-                assert!(
-                    seen.iter().all(|&p| p == start || p == -1),
-                    "{what}: a SCHED_IDLE thread's policy changed: {seen:?}"
-                );
-            }
+            let (rc, after) = blocked_call(pump, flags, start, |tid| seen.push(policy_of(tid)));
+            let case = format!("{what}, flags {flags}, thread under policy {start}");
+            assert_eq!(rc, i64::from(TIMED_OUT), "{case}");
+            assert_eq!(after, start, "{case}: the thread's policy after the call");
+            assert!(
+                seen.contains(&want),
+                "{case}: policy {want} never seen during the call: {seen:?}"
+            );
+            assert!(
+                seen.iter().all(|&p| p == want || p == start || p == -1),
+                "{case}: {seen:?}"
+            );
         }
     }
+}
+
+/// A policy set on the thread by someone else during a ZS_SCHED_BATCH call
+/// is kept: the call puts SCHED_OTHER back only over its own SCHED_BATCH.
+#[test]
+fn sched_batch_keeps_a_policy_set_during_the_call() {
+    if !policies_switchable() {
+        return;
+    }
+    for pump in [true, false] {
+        let mut changed = false;
+        let (rc, after) = blocked_call(pump, SCHED_BATCH, libc::SCHED_OTHER, |tid| {
+            if !changed && policy_of(tid) == libc::SCHED_BATCH {
+                assert!(set_policy(tid, libc::SCHED_IDLE));
+                changed = true;
+            }
+        });
+        assert!(changed, "SCHED_BATCH never seen during the call");
+        assert_eq!(rc, i64::from(TIMED_OUT));
+        assert_eq!(
+            after,
+            libc::SCHED_IDLE,
+            "pump {pump}: the policy set meanwhile"
+        );
+    }
+}
+
+/// Calls that succeed with ZS_SCHED_BATCH (the pump sends all, the drain
+/// gets all it expected) put their threads back to SCHED_OTHER too, and
+/// the messages arrive as without the flag.
+#[test]
+fn sched_batch_calls_that_succeed_restore_the_policy() {
+    if !policies_switchable() {
+        return;
+    }
+    let (r, port) = bound(PULL);
+    let s = connected(PUSH, port);
+    let n: i64 = 20_000;
+    let drainer = std::thread::spawn(move || {
+        let mut st = zs_drain_stats::default();
+        let rc = zs_drain(r, n, SCHED_BATCH | SEQUENCED, WAIT_MS, &mut st);
+        (rc, st, policy_of(0))
+    });
+    let frames = to_frames(&[&[7u8; 100]]);
+    let sent = zs_pump(s, frames.as_ptr(), 1, n, SCHED_BATCH | SEQUENCED, WAIT_MS);
+    assert_eq!(sent, n, "{}", last_error());
+    assert_eq!(
+        policy_of(0),
+        libc::SCHED_OTHER,
+        "the pumping thread after zs_pump"
+    );
+    let (rc, st, after) = drainer.join().expect("drain thread");
+    assert_eq!(rc, OK);
+    assert_eq!(
+        after,
+        libc::SCHED_OTHER,
+        "the draining thread after zs_drain"
+    );
+    assert_eq!(
+        (st.messages, st.bytes, st.gaps, st.duplicates),
+        (n as u64, 100 * n as u64, 0, 0)
+    );
+    destroy(s);
+    destroy(r);
 }

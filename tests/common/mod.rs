@@ -42,6 +42,7 @@ pub const HWM: i32 = zs_hwm::ZS_HWM_DEFAULT as i32;
 pub const FOREVER: i32 = zs_timeout::ZS_TIMEOUT_FOREVER as i32;
 pub const DEFAULT_TIMEOUT: i32 = zs_timeout::ZS_TIMEOUT_DEFAULT as i32;
 pub const SEQUENCED: u32 = zs_bulk_flags::ZS_SEQUENCED as u32;
+pub const SCHED_BATCH: u32 = zs_bulk_flags::ZS_SCHED_BATCH as u32;
 
 /// Receives in tests wait at most this long.
 pub const WAIT_MS: i32 = 5000;

@@ -13,7 +13,8 @@
  *   (a) php-zmq: ZMQSocket::send / ZMQSocket::recv loops on both sides;
  *   (b) zmqsocket: Socket::send / Socket::recv loops through the binding;
  *   (c) zmqsocket: Socket::pump on the sender, Socket::drain on the receiver
- *       (drain's elapsed_ns is first-to-last already);
+ *       (drain's elapsed_ns is first-to-last already), both with
+ *       Library::SCHED_BATCH, as a harness after throughput would call them;
  * and, with --rows=abcde, two diagnostic rows that tell which side bounds
  * (b): (d) pump -> Socket::recv, (e) Socket::send -> drain.
  * With the zmqsocket_native extension loaded (run.sh loads it when it is
@@ -160,7 +161,7 @@ function receiver(string $row, int $n, int $size): void
         $say("result $n $bytes $elapsed");
     } else {
         // An idle timeout: the sender starts after the bind, within seconds.
-        $stats = $pull->drain($n, false, 30.0);
+        $stats = $pull->drain($n, Library::SCHED_BATCH, 30.0);
         $say("result {$stats['messages']} {$stats['bytes']} {$stats['elapsed_ns']}");
     }
     $pull->destroy();
@@ -192,7 +193,7 @@ function sender(string $row, int $n, int $size, int $port): void
             $push->send($payload);
         }
     } else {
-        $sent = $push->pump($payload, $n);
+        $sent = $push->pump($payload, $n, Library::SCHED_BATCH);
         if ($sent !== $n) {
             fail("pump sent $sent of $n messages: " . Library::lastError());
         }

@@ -22,6 +22,8 @@ final class Library
     public const TIMEOUT_DEFAULT = -2;
     public const HWM_DEFAULT = -1;
     public const SEQUENCED = 1;
+    /** pump/drain: the calling thread runs under SCHED_BATCH for the call (see Socket::pump). */
+    public const SCHED_BATCH = 2;
 
     private const INT32_MIN = -2147483648;
     private const INT32_MAX = 2147483647;
@@ -228,6 +230,22 @@ final class Library
             return false;
         }
         throw ZmqSocketException::fromLastError($code);
+    }
+
+    /**
+     * pump/drain's $sequenced argument to zs_bulk_flags: true/false, or the
+     * flags as an int (SEQUENCED, SCHED_BATCH); the library rejects
+     * unknown bits.
+     */
+    public static function bulkFlags(bool|int $sequenced): int
+    {
+        if (is_bool($sequenced)) {
+            return $sequenced ? self::SEQUENCED : 0;
+        }
+        if ($sequenced < 0 || $sequenced > 0xFFFFFFFF) {
+            throw ZmqSocketException::invalidArgument("flags: $sequenced does not fit in uint32");
+        }
+        return $sequenced;
     }
 
     public static function i32(int $value, string $what): int

@@ -510,9 +510,12 @@ class Socket
      * pump early and the count so far is returned. Throws only when the
      * library returns a negative code (nothing sent at all, bad argument).
      * $sequenced puts a 16-byte frame first: stream id, then sequence number
-     * (little-endian u64s: unpack('P2', $frame)).
+     * (little-endian u64s: unpack('P2', $frame)). As an int it is the
+     * flags: Library::SEQUENCED, Library::SCHED_BATCH, or both ORed;
+     * SCHED_BATCH runs this thread under SCHED_BATCH for the call, for
+     * throughput (see zs_pump in zmqsocket.h).
      */
-    public function pump(string|array $message, int $repeat, bool $sequenced = false, ?float $timeout = null): int
+    public function pump(string|array $message, int $repeat, bool|int $sequenced = false, ?float $timeout = null): int
     {
         [$frames, $count, $keep] = Library::frames(is_string($message) ? [$message] : $message);
         $rc = Library::ffi()->zs_pump(
@@ -520,7 +523,7 @@ class Socket
             $frames,
             $count,
             $repeat,
-            $sequenced ? Library::SEQUENCED : 0,
+            Library::bulkFlags($sequenced),
             Library::timeoutMs($timeout)
         );
         unset($keep);
@@ -532,17 +535,18 @@ class Socket
      * $expected have arrived (null: no limit) or none arrives for $timeout
      * seconds (an idle timeout). Returns the DRAIN_FIELDS counters plus
      * 'complete' (false when it timed out: that does not throw).
+     * $sequenced as in pump (true/false, or the flags as an int).
      *
      * @return array{messages:int,frames:int,bytes:int,senders:int,gaps:int,duplicates:int,out_of_order:int,elapsed_ns:int,complete:bool}
      */
-    public function drain(?int $expected = null, bool $sequenced = false, ?float $timeout = null): array
+    public function drain(?int $expected = null, bool|int $sequenced = false, ?float $timeout = null): array
     {
         $ffi = Library::ffi();
         $stats = $ffi->new('struct zs_drain_stats');
         $rc = $ffi->zs_drain(
             $this->handle,
             $expected ?? -1,
-            $sequenced ? Library::SEQUENCED : 0,
+            Library::bulkFlags($sequenced),
             Library::timeoutMs($timeout),
             \FFI::addr($stats)
         );

@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace ZmqSocket\Tests;
 
+use ZmqSocket\Library;
 use ZmqSocket\Socket;
 use ZmqSocket\ZmqSocketException;
 
@@ -94,6 +95,34 @@ final class BulkTest extends ZmqTestCase
         $this->assertSame(1, $stats['duplicates']);
         $this->assertSame(1, $stats['out_of_order']);
         $this->assertSame(0, $stats['gaps'], 'the late 2 filled the gap');
+    }
+
+    /** The scheduling policy of this (single-threaded) process: field 41 of /proc/self/stat. */
+    private static function policy(): int
+    {
+        $stat = (string) file_get_contents('/proc/self/stat');
+        $fields = explode(' ', substr($stat, strrpos($stat, ')') + 2));
+        return (int) $fields[41 - 3];
+    }
+
+    public function testSchedBatchAsFlags(): void
+    {
+        [$pull, $port] = $this->bound('PULL', 0, 0);
+        $push = $this->connected('PUSH', $port, 0, 0);
+        $flags = Library::SEQUENCED | Library::SCHED_BATCH;
+        $this->assertSame(0, self::policy(), 'SCHED_OTHER before');
+        $this->assertSame(500, $push->pump(str_repeat('b', 100), 500, $flags, 5));
+        $this->assertSame(0, self::policy(), 'SCHED_OTHER again after pump');
+        $stats = $pull->drain(500, $flags, 5);
+        $this->assertSame(0, self::policy(), 'SCHED_OTHER again after drain');
+        $this->assertTrue($stats['complete']);
+        $this->assertSame([500, 50000, 1, 0], [$stats['messages'], $stats['bytes'], $stats['senders'], $stats['gaps']]);
+        $this->assertSame(1, $push->pump('x', 1, Library::SCHED_BATCH, 5));
+        $this->assertSame(1, $pull->drain(1, Library::SCHED_BATCH, 5)['messages']);
+        foreach ([4, 7, -1, 0x100000000] as $bad) {
+            $this->assertZsError(ZmqSocketException::ZS_ERR_INVALID_ARGUMENT, fn () => $push->pump('x', 1, $bad, 0.1));
+            $this->assertZsError(ZmqSocketException::ZS_ERR_INVALID_ARGUMENT, fn () => $pull->drain(1, $bad, 0.1));
+        }
     }
 
     public function testPumpToDrainBetweenZmqSockets(): void

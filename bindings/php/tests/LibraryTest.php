@@ -38,6 +38,7 @@ final class LibraryTest extends ZmqTestCase
         $this->assertSame($ffi->ZS_TIMEOUT_DEFAULT, Library::TIMEOUT_DEFAULT);
         $this->assertSame($ffi->ZS_HWM_DEFAULT, Library::HWM_DEFAULT);
         $this->assertSame($ffi->ZS_SEQUENCED, Library::SEQUENCED);
+        $this->assertSame($ffi->ZS_SCHED_BATCH, Library::SCHED_BATCH);
     }
 
     public function testStrerrorAndNames(): void

@@ -1249,6 +1249,32 @@ def test_drain_counts_frames_and_bytes(ctx):
         assert (st.gaps, st.duplicates, st.out_of_order) == (0, 0, 0)
 
 
+def test_sched_batch_pump_and_drain():
+    """ZS_SCHED_BATCH as the flags int: the messages arrive as without it,
+    and each calling thread is back under SCHED_OTHER afterwards."""
+    n = 5000
+    with zmqsocket.Socket("PULL") as pull:
+        port = pull.bind_to_port(0)
+        with zmqsocket.connect_to_host("localhost", port, "PUSH") as push:
+            flags = zmqsocket.ZS_SEQUENCED | zmqsocket.ZS_SCHED_BATCH
+            out = {}
+
+            def drain():
+                out["stats"] = pull.drain(n, sequenced=flags, timeout=T)
+                out["policy"] = os.sched_getscheduler(0)
+
+            t = threading.Thread(target=drain)
+            t.start()
+            assert push.pump(b"p" * 100, n, sequenced=flags, timeout=T) == n
+            assert os.sched_getscheduler(0) == os.SCHED_OTHER
+            t.join()
+            st = out["stats"]
+            assert (st.messages, st.bytes, st.gaps, st.complete) == (n, 100 * n, 0, True)
+            assert out["policy"] == os.SCHED_OTHER
+            assert push.pump(b"x", 1, sequenced=zmqsocket.ZS_SCHED_BATCH, timeout=T) == 1
+            assert pull.drain(1, sequenced=zmqsocket.ZS_SCHED_BATCH, timeout=T).messages == 1
+
+
 def test_sequenced_pump_as_pyzmq_sees_it(ctx):
     pull, port = zbound(ctx, zmq.PULL)
     with zmqsocket.connect_to_host("localhost", port, "PUSH") as push, \
@@ -1362,7 +1388,7 @@ def test_bulk_bad_arguments():
         with raises_code(zmqsocket.ZS_ERR_INVALID_ARGUMENT) as info:
             pull.drain(-2, timeout=0)
         assert "expected" in info.value.message
-        for flags in (2, 3, 0x80000000):
+        for flags in (4, 7, 0x80000000):
             with raises_code(zmqsocket.ZS_ERR_INVALID_ARGUMENT) as info:
                 push.pump(b"x", 1, sequenced=flags, timeout=0)
             assert "flags" in info.value.message
