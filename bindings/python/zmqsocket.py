@@ -982,7 +982,8 @@ class Socket:
         more frames counts as unsequenced) and counts gaps, duplicates and
         late messages per stream; frames and bytes never include the
         sequence frame. The socket remembers each stream's progress across
-        drain calls; a new stream starts at 0.
+        drain calls; a new stream starts at 0. As in pump(), `sequenced`
+        may be the flags int (ZS_SEQUENCED, ZS_SCHED_BATCH).
         """
         n = -1 if expected is None else _i64(expected, "expected")
         stats = zs_drain_stats()
