@@ -545,12 +545,19 @@ impl RawMsg {
     /// frees nothing.
     #[inline]
     pub(crate) fn is_inline(&mut self) -> bool {
-        let start = &self.0 as *const zmq_sys::zmq_msg_t as usize;
-        let end = start + std::mem::size_of::<zmq_sys::zmq_msg_t>();
         // SAFETY: self.0 is an initialised message; zmq_msg_data only
         // reads it.
-        let data = unsafe { zmq_sys::zmq_msg_data(&mut self.0) } as usize;
-        (start..end).contains(&data) || data == 0
+        let data = unsafe { zmq_sys::zmq_msg_data(&mut self.0) };
+        self.holds_inline(data)
+    }
+
+    /// [`RawMsg::is_inline`] given what zmq_msg_data said of this message,
+    /// unchanged since (no libzmq call).
+    #[inline]
+    pub(crate) fn holds_inline(&self, data: *const c_void) -> bool {
+        let start = &self.0 as *const zmq_sys::zmq_msg_t as usize;
+        let end = start + std::mem::size_of::<zmq_sys::zmq_msg_t>();
+        (start..end).contains(&(data as usize)) || data.is_null()
     }
 
     /// Close the message and leave an empty one in its place.

@@ -77,7 +77,9 @@ fn empty_one() -> Box<Received> {
 
 /// Release what a received message holds (`owner` of a `zs_message`):
 /// its libzmq messages are closed (but see below), and a single-frame box
-/// is kept for this thread's next receive.
+/// is kept for this thread's next receive. A single-frame box's
+/// `frame.data` must be what zmq_msg_data says of its message now, as
+/// `into_message` leaves it (see [`release_unread`] otherwise).
 ///
 /// A small frame that libzmq keeps inside its zmq_msg_t holds no buffer:
 /// it is left there, and the next receive into the box closes it
@@ -86,8 +88,9 @@ fn empty_one() -> Box<Received> {
 /// frame is closed now, so that a pooled box never holds a buffer.
 pub fn release(mut boxed: Box<Received>) {
     match &mut *boxed {
-        Received::One { msg, .. } => {
-            if !msg.is_inline() {
+        Received::One { msg, frame } => {
+            // Where the frame is, from `frame.data`: no libzmq call.
+            if !msg.holds_inline(frame.data) {
                 // Close the received message, leaving an empty one.
                 msg.reset();
             }
@@ -100,6 +103,15 @@ pub fn release(mut boxed: Box<Received>) {
             p.push(boxed);
         }
     });
+}
+
+/// [`release`] for a single-frame box whose `frame.data` is not current
+/// (a receive into it failed, or its frame was only copied out).
+fn release_unread(mut boxed: Box<Received>) {
+    if let Received::One { msg, frame } = &mut *boxed {
+        *frame = msg.frame_of(0);
+    }
+    release(boxed);
 }
 
 /// Receive one frame (`whole == false`) or every frame of the next message
@@ -121,7 +133,7 @@ pub fn recv(
     }) {
         Ok(len) => frame.len = len,
         Err(e) => {
-            release(boxed);
+            release_unread(boxed);
             return Err(e);
         }
     }
@@ -180,7 +192,7 @@ pub fn recv_into(
     }) {
         Ok(len) => frame.len = len,
         Err(e) => {
-            release(boxed);
+            release_unread(boxed);
             return Err(e);
         }
     }
@@ -190,7 +202,7 @@ pub fn recv_into(
     let bytes = msg.bytes_of(frame.len);
     let n = bytes.len();
     buf[..n].copy_from_slice(bytes);
-    release(boxed);
+    release_unread(boxed);
     Ok(Into::Copied(n))
 }
 
@@ -198,14 +210,27 @@ pub fn recv_into(
 mod tests {
     use super::*;
 
-    fn one(len: usize) -> Box<Received> {
-        Box::new(Received::One {
+    /// A single-frame box of `len` bytes, as `into_message` leaves it
+    /// (`frame.data` current), or with `frame.data` NULL (stale).
+    fn one_with(len: usize, current: bool) -> Box<Received> {
+        let mut b = Box::new(Received::One {
             msg: RawMsg::with_len(len),
             frame: zs_frame {
                 data: std::ptr::null(),
                 len,
             },
-        })
+        });
+        if let Received::One { msg, frame } = &mut *b {
+            if current {
+                // The frame's address is known only once the box is made.
+                *frame = msg.frame_of(len);
+            }
+        }
+        b
+    }
+
+    fn one(len: usize) -> Box<Received> {
+        one_with(len, true)
     }
 
     fn pooled_len() -> usize {
@@ -228,6 +253,18 @@ mod tests {
         release(one(100));
         assert_eq!(pooled_len(), 0, "a 100-byte frame is closed when freed");
         release(one(8));
+        assert_eq!(pooled_len(), 8, "an 8-byte frame stays in its box");
+    }
+
+    /// A box whose `frame.data` is not current (a failed receive, a frame
+    /// only copied out) is looked at through libzmq before it is pooled:
+    /// a frame with a buffer is still closed.
+    #[test]
+    fn release_unread_asks_libzmq() {
+        POOL.with(|p| p.borrow_mut().clear());
+        release_unread(one_with(100, false));
+        assert_eq!(pooled_len(), 0, "a 100-byte frame is closed when freed");
+        release_unread(one_with(8, false));
         assert_eq!(pooled_len(), 8, "an 8-byte frame stays in its box");
     }
 }
