@@ -28,6 +28,7 @@ impl Received {
     /// to `*out`. The frames are taken from the messages where they finally
     /// rest (libzmq keeps a small message inside its zmq_msg_t), and
     /// neither the Box nor a Vec's buffer moves again.
+    #[inline(always)]
     fn into_message(mut self: Box<Received>) -> zs_message {
         let (frames, count) = match &mut *self {
             Received::One { msg, frame } => {
@@ -60,6 +61,10 @@ thread_local! {
     static POOL: RefCell<Vec<Box<Received>>> = const { RefCell::new(Vec::new()) };
 }
 
+// The per-message helpers here are #[inline(always)]: left to itself, LTO
+// kept empty_one, into_message, recv and release as calls, and inlining
+// them saves about 2 ns per zs_recv + zs_message_free (bench calls row).
+#[inline(always)]
 fn empty_one() -> Box<Received> {
     POOL.try_with(|p| p.borrow_mut().pop())
         .ok()
@@ -86,6 +91,7 @@ fn empty_one() -> Box<Received> {
 /// (zmq_msg_recv closes what it receives into, as a loop of raw libzmq
 /// receives does), which saves a close and an init per message. Any other
 /// frame is closed now, so that a pooled box never holds a buffer.
+#[inline(always)]
 pub fn release(mut boxed: Box<Received>) {
     match &mut *boxed {
         Received::One { msg, frame } => {
@@ -117,6 +123,7 @@ fn release_unread(mut boxed: Box<Received>) {
 /// Receive one frame (`whole == false`) or every frame of the next message
 /// into `*out` (checked by `out_arg`; written only on success, field by
 /// field, see `raw::write_message`).
+#[inline(always)]
 pub fn recv(
     entry: &Entry,
     state: &mut Locked<'_>,
