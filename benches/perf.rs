@@ -5,6 +5,8 @@
 //! - Throughput: a PUSH sends N messages to a PULL; the clock runs from the
 //!   first message received to the last (as local_thr counts).
 //! - Latency: REQ/REP round trips; one-way latency is half a round trip.
+//! - Every timed receive checks the size of what it got, as local_thr and
+//!   local_lat do.
 //! - Handle lookup: the per-call cost of a cheap call with 10,000 live
 //!   sockets against the same with one.
 //!
@@ -58,6 +60,24 @@ fn ok(rc: i32, what: &str) -> i32 {
     rc
 }
 
+/// Every timed receive checks the size of what it got, as local_thr and
+/// local_lat do: a receive that reads nothing of its message is not what a
+/// harness does. The zmq crate reads a message's size through its slice
+/// (zmq_msg_data and zmq_msg_size); zs_recv has written both already.
+#[inline(always)]
+fn check_size(got: usize, size: usize) {
+    if got != size {
+        panic!("message of incorrect size received: {got} bytes, not {size}");
+    }
+}
+
+/// The length of the one frame zs_recv wrote to `msg`.
+#[inline(always)]
+fn frame_len(msg: &zs_message) -> usize {
+    // SAFETY: zs_recv succeeded, so msg.frames points to one valid frame.
+    unsafe { (*msg.frames).len }
+}
+
 // ---------------------------------------------------------------- raw
 
 fn raw_thr(size: usize, count: usize) -> f64 {
@@ -81,9 +101,11 @@ fn raw_thr(size: usize, count: usize) -> f64 {
     };
     let mut msg = zmq::Message::new();
     pull.recv(&mut msg, 0).unwrap();
+    check_size(msg.len(), size);
     let start = Instant::now();
     for _ in 1..count {
         pull.recv(&mut msg, 0).unwrap();
+        check_size(msg.len(), size);
     }
     let secs = start.elapsed().as_secs_f64();
     sender.join().unwrap();
@@ -99,6 +121,7 @@ fn raw_lat(size: usize, trips: usize) -> f64 {
         let mut msg = zmq::Message::new();
         for _ in 0..trips {
             rep.recv(&mut msg, 0).unwrap();
+            check_size(msg.len(), size);
             rep.send(&msg[..], 0).unwrap();
         }
     });
@@ -110,6 +133,7 @@ fn raw_lat(size: usize, trips: usize) -> f64 {
     for _ in 0..trips {
         req.send(&buf[..], 0).unwrap();
         req.recv(&mut msg, 0).unwrap();
+        check_size(msg.len(), size);
     }
     let secs = start.elapsed().as_secs_f64();
     echo.join().unwrap();
@@ -138,7 +162,7 @@ fn zs_thr(size: usize, count: usize) -> f64 {
         ok(zs_set_linger(push, -1), "linger");
         push
     });
-    let secs = recv_all(pull, count);
+    let secs = recv_all(pull, size, count);
     let push = sender.join().unwrap();
     zs_socket_destroy(push);
     zs_socket_destroy(pull);
@@ -161,6 +185,7 @@ fn zs_lat(size: usize, trips: usize) -> f64 {
             ok(zs_recv(rep, -1, &mut msg), "rep recv");
             // SAFETY: zs_recv succeeded, so msg holds one valid frame.
             let f = unsafe { *msg.frames };
+            check_size(f.len, size);
             ok(zs_send(rep, f.data, f.len, -1), "rep send");
             zs_message_free(&mut msg);
         }
@@ -191,6 +216,7 @@ fn zs_lat(size: usize, trips: usize) -> f64 {
             "send",
         );
         ok(zs_recv(req, -1, &mut msg), "recv");
+        check_size(frame_len(&msg), size);
         zs_message_free(&mut msg);
     }
     let secs = start.elapsed().as_secs_f64();
@@ -290,24 +316,26 @@ fn zs_thr_state(size: usize, count: usize, ask: bool) -> f64 {
         }
         ok(zs_set_linger(push, -1), "linger");
     });
-    let secs = recv_all(pull, count);
+    let secs = recv_all(pull, size, count);
     sender.join().unwrap();
     zs_socket_destroy(push);
     zs_socket_destroy(pull);
     (count - 1) as f64 / secs
 }
 
-fn recv_all(pull: zs_socket, count: usize) -> f64 {
+fn recv_all(pull: zs_socket, size: usize, count: usize) -> f64 {
     let mut msg = zs_message {
         frames: std::ptr::null_mut(),
         count: 0,
         owner: std::ptr::null_mut(),
     };
     ok(zs_recv(pull, -1, &mut msg), "recv");
+    check_size(frame_len(&msg), size);
     zs_message_free(&mut msg);
     let start = Instant::now();
     for _ in 1..count {
         ok(zs_recv(pull, -1, &mut msg), "recv");
+        check_size(frame_len(&msg), size);
         zs_message_free(&mut msg);
     }
     start.elapsed().as_secs_f64()
