@@ -505,14 +505,14 @@ pub extern "C" fn zs_send_multi_nonblocking(
 fn recv_into(
     func: &str,
     s: zs_socket,
-    wait: ZsResult<Wait>,
+    wait: impl FnOnce() -> ZsResult<Wait>,
     whole: bool,
     out: *mut zs_message,
 ) -> i32 {
     guard(func, || {
         let out = out_arg(out, "out")?;
         write_out(out, zs_message::EMPTY);
-        let wait = wait?;
+        let wait = wait()?;
         with_socket(s, |e, st| recv::recv(e, st, wait, whole, out))?;
         Ok(ZS_OK.code())
     })
@@ -525,7 +525,7 @@ fn recv_into(
 /// set to {NULL, 0, NULL}. Free it with zs_message_free.
 #[no_mangle]
 pub extern "C" fn zs_recv(s: zs_socket, timeout_ms: i32, out: *mut zs_message) -> i32 {
-    recv_into("zs_recv", s, Wait::from_timeout(timeout_ms), false, out)
+    recv_into("zs_recv", s, || Wait::from_timeout(timeout_ms), false, out)
 }
 
 /// Receive one frame, as zs_recv does, straight into the caller's buffer
@@ -604,7 +604,7 @@ pub extern "C" fn zs_recv_multi(s: zs_socket, timeout_ms: i32, out: *mut zs_mess
     recv_into(
         "zs_recv_multi",
         s,
-        Wait::from_timeout(timeout_ms),
+        || Wait::from_timeout(timeout_ms),
         true,
         out,
     )
@@ -614,7 +614,13 @@ pub extern "C" fn zs_recv_multi(s: zs_socket, timeout_ms: i32, out: *mut zs_mess
 /// nothing to take now. As zs_recv otherwise.
 #[no_mangle]
 pub extern "C" fn zs_recv_nonblocking(s: zs_socket, out: *mut zs_message) -> i32 {
-    recv_into("zs_recv_nonblocking", s, Ok(Wait::NonBlocking), false, out)
+    recv_into(
+        "zs_recv_nonblocking",
+        s,
+        || Ok(Wait::NonBlocking),
+        false,
+        out,
+    )
 }
 
 /// Receive a whole message without waiting: ZS_ERR_WOULD_BLOCK when there
@@ -624,7 +630,7 @@ pub extern "C" fn zs_recv_multi_nonblocking(s: zs_socket, out: *mut zs_message) 
     recv_into(
         "zs_recv_multi_nonblocking",
         s,
-        Ok(Wait::NonBlocking),
+        || Ok(Wait::NonBlocking),
         true,
         out,
     )
