@@ -161,7 +161,10 @@ pub fn interrupted(what: &str) -> ZsError {
 /// form of the libzmq call, `op(sock, zmq::DONTWAIT)` the non-blocking one.
 /// With `between_messages`, the call lets other threads waiting for the
 /// socket in between its slices (never in the middle of a message).
-#[inline]
+///
+/// Inlined into every per-message call: its first attempt is the whole of
+/// a call that does not wait; what follows an EAGAIN is [`retry_waiting`].
+#[inline(always)]
 pub fn retry<T>(
     entry: &Entry,
     state: &mut Locked<'_>,
@@ -182,22 +185,44 @@ pub fn retry<T>(
         Wait::Ms(ms) if ms <= SLICE_MS as u32 => (0, ms as i32, true),
         Wait::Ms(_) => (zmq::DONTWAIT, 0, false),
     };
+    let st: &mut SocketState = state;
     if flags == 0 {
-        set_slice(state, dir, first_slice).map_err(|e| fail(e, entry))?;
+        set_slice(st, dir, first_slice).map_err(|e| fail(e, entry))?;
     }
-    match op(state.raw, flags) {
-        Err(zmq::Error::EAGAIN) => {
-            if whole_wait {
-                // The first attempt was the whole wait.
-                if entry.is_closing() {
-                    return Err(interrupted(&entry.describe()));
-                }
-                return Err(Deadline::starting(wait, None).timed_out(&entry.describe()));
-            }
+    match op(st.raw, flags) {
+        Err(zmq::Error::EAGAIN) if whole_wait => {
+            // The first attempt was the whole wait.
+            Err(ran_out(entry, wait))
         }
-        Err(zmq::Error::EINTR) => {}
-        other => return other.map_err(|e| fail(e, entry)),
+        Err(zmq::Error::EAGAIN) | Err(zmq::Error::EINTR) => {
+            retry_waiting(entry, state, dir, wait, between_messages, &mut op)
+        }
+        other => other.map_err(|e| fail(e, entry)),
     }
+}
+
+/// The error of a call whose only attempt found nothing.
+#[cold]
+#[inline(never)]
+fn ran_out(entry: &Entry, wait: Wait) -> ZsError {
+    if entry.is_closing() {
+        return interrupted(&entry.describe());
+    }
+    Deadline::starting(wait, None).timed_out(&entry.describe())
+}
+
+/// The rest of [`retry`], after a first attempt that had to wait longer:
+/// slices until `wait` runs out.
+#[cold]
+#[inline(never)]
+fn retry_waiting<T>(
+    entry: &Entry,
+    state: &mut Locked<'_>,
+    dir: Direction,
+    wait: Wait,
+    between_messages: bool,
+    op: &mut impl FnMut(RawSock, i32) -> Result<T, zmq::Error>,
+) -> ZsResult<T> {
     let deadline = Deadline::new(wait);
     loop {
         if entry.is_closing() {
@@ -217,6 +242,7 @@ pub fn retry<T>(
     }
 }
 
+#[cold]
 fn fail(e: zmq::Error, entry: &Entry) -> ZsError {
     crate::error::from_zmq(e, &entry.describe(), ZS_ERR_TIMED_OUT)
 }
