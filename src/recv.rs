@@ -112,10 +112,7 @@ pub fn release(mut boxed: Box<Received>) {
 }
 
 /// [`release`] for a single-frame box whose `frame.data` is not current
-/// (a receive into it failed, or its frame was only copied out). Out of
-/// line: it is off the per-message path, whose code it would only widen.
-#[cold]
-#[inline(never)]
+/// (a receive into it failed, or its frame was only copied out).
 fn release_unread(mut boxed: Box<Received>) {
     if let Received::One { msg, frame } = &mut *boxed {
         *frame = msg.frame_of(0);
