@@ -693,7 +693,13 @@ fn timed_out_recv() {
     let (r, _) = bound(PULL);
     let start = Instant::now();
     let mut m = empty_msg();
-    expect_err(zs_recv(r, 150, &mut m).into(), TIMED_OUT, &["zs_recv"]);
+    let who = format!("socket {r} (PULL)");
+    // Longer than one slice: the waiting loop after a first attempt.
+    expect_err(
+        zs_recv(r, 150, &mut m).into(),
+        TIMED_OUT,
+        &["zs_recv", &who, "timed out after 150 ms"],
+    );
     let took = start.elapsed();
     assert!(
         took >= Duration::from_millis(145),
@@ -704,10 +710,22 @@ fn timed_out_recv() {
         "returned after {took:?}"
     );
     assert!(m.frames.is_null() && m.count == 0 && m.owner.is_null());
+    // Within one slice: the first attempt is the whole wait.
+    let start = Instant::now();
+    expect_err(
+        zs_recv(r, 30, &mut m).into(),
+        TIMED_OUT,
+        &["zs_recv", &who, "timed out after 30 ms"],
+    );
+    assert!(
+        start.elapsed() >= Duration::from_millis(29),
+        "returned after {:?}",
+        start.elapsed()
+    );
     expect_err(
         zs_recv_multi(r, 0, &mut m).into(),
         TIMED_OUT,
-        &["zs_recv_multi"],
+        &["zs_recv_multi", &who, "timed out after 0 ms"],
     );
     destroy(r);
 }
@@ -763,7 +781,11 @@ fn would_block() {
     expect_err(
         zs_recv_nonblocking(r, &mut m).into(),
         WOULD_BLOCK,
-        &["zs_recv_nonblocking"],
+        &[
+            "zs_recv_nonblocking",
+            &format!("socket {r} (PULL)"),
+            "would block",
+        ],
     );
     expect_err(
         zs_recv_multi_nonblocking(r, &mut m).into(),

@@ -632,6 +632,30 @@ fn destroy_interrupts_a_blocked_recv() {
     assert_eq!(code, BAD_HANDLE);
 }
 
+/// A destroy during a call whose one attempt is its whole wait (a timeout
+/// within one slice) ends it with ZS_ERR_BAD_HANDLE, not a timeout.
+#[test]
+fn destroy_interrupts_a_short_blocked_recv() {
+    let (r, _) = bound(PULL);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let t = std::thread::spawn(move || {
+        let mut m = empty_msg();
+        tx.send(()).unwrap();
+        let rc = zs_recv(r, 50, &mut m);
+        (rc, last_error())
+    });
+    rx.recv().unwrap();
+    // The receiver is inside its 50 ms attempt by now.
+    std::thread::sleep(Duration::from_millis(20));
+    destroy(r);
+    let (rc, text) = t.join().expect("receiver");
+    assert_eq!(rc, BAD_HANDLE, "{text}");
+    assert!(
+        text.contains("zs_recv") && text.contains("destroyed during the call"),
+        "{text}"
+    );
+}
+
 #[test]
 fn queries_do_not_wait_behind_a_blocked_recv() {
     let (r, port) = bound(PULL);
