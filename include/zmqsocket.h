@@ -11,10 +11,6 @@
  *   thread is receiving on answers within about 50 ms); calls on
  *   different sockets never wait for each other. Destroying a socket
  *   interrupts a call blocked on it, which returns ZS_ERR_BAD_HANDLE.
- *   The socket's lock is cheapest for the first thread that uses it; the
- *   first call on it from any other thread (a destroy included) pays one
- *   membarrier(2) system call, once, and calls on it cost an atomic
- *   compare-exchange more from then on.
  * - Functions that can fail return int32_t: >= 0 is success (ZS_OK, or a
  *   value the function documents, such as a port or a length), < 0 is a
  *   zs_result code. Functions returning bool return false on failure.

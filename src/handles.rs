@@ -13,14 +13,14 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, TryLockError};
 use std::time::Duration;
 
 use once_cell::sync::Lazy;
 
 use crate::error::zs_result::*;
 use crate::error::{ZsError, ZsResult};
-use crate::raw::{RawCtx, SocketLock, SocketLockGuard};
+use crate::raw::RawCtx;
 use crate::socket::SocketState;
 use crate::types::{zs_socket, zs_socket_type};
 
@@ -36,13 +36,13 @@ pub struct Entry {
     /// Threads waiting for `state`: a blocking call lets them in between
     /// its slices.
     waiters: AtomicU32,
-    state: SocketLock<Option<SocketState>>,
+    state: Mutex<Option<SocketState>>,
 }
 
 /// A locked, live socket.
 pub struct Locked<'a> {
     entry: &'a Entry,
-    guard: Option<SocketLockGuard<'a, Option<SocketState>>>,
+    guard: Option<MutexGuard<'a, Option<SocketState>>>,
 }
 
 impl Deref for Locked<'_> {
@@ -101,14 +101,17 @@ impl Entry {
         self.waiters.load(Ordering::Acquire) > 0
     }
 
-    /// Take the socket's mutex, counted as a waiter while it is busy.
+    /// Take the socket's mutex, counted as a waiter while it is busy. A
+    /// panic inside a call (caught at the boundary) leaves the state as
+    /// consistent as any error does, so poisoning is ignored.
     #[inline(always)]
-    fn lock_guard(&self) -> SocketLockGuard<'_, Option<SocketState>> {
+    fn lock_guard(&self) -> MutexGuard<'_, Option<SocketState>> {
         match self.state.try_lock() {
-            Some(g) => g,
-            None => {
+            Ok(g) => g,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => {
                 self.waiters.fetch_add(1, Ordering::AcqRel);
-                let g = self.state.lock();
+                let g = self.state.lock().unwrap_or_else(|p| p.into_inner());
                 self.waiters.fetch_sub(1, Ordering::AcqRel);
                 g
             }
@@ -304,7 +307,7 @@ pub fn create<R>(
         kind,
         closing: AtomicBool::new(false),
         waiters: AtomicU32::new(0),
-        state: SocketLock::new(Some(state)),
+        state: Mutex::new(Some(state)),
     });
     write_table().map.insert(handle, entry);
     Ok((handle, r))
