@@ -67,6 +67,7 @@ c-tests: lib $(C_TEST_BINS)
 # The same C tests under valgrind memcheck: no memory error, nothing
 # definitely lost.
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
+	--suppressions=$(CURDIR)/c_tests/fork.supp \
 	--show-leak-kinds=definite --errors-for-leak-kinds=definite
 c-tests-memcheck: lib $(C_TEST_BINS)
 	@if command -v valgrind >/dev/null 2>&1; then \

@@ -35,6 +35,17 @@
  *   cap > 0, and they return the full length needed.
  * - No function aborts, prints or exits, whatever it is given; a panic
  *   inside the library is caught and returned as ZS_ERR_INTERNAL.
+ * - Fork-safe: a child process (fork(2), Python's multiprocessing,
+ *   PHP's pcntl_fork) uses the library as if it had just loaded it; its
+ *   first socket starts a fresh libzmq context. Handles made before the
+ *   fork are ZS_ERR_BAD_HANDLE in the child ("inherited across fork()"),
+ *   and zs_socket_count and zs_destroy_all see only the child's sockets;
+ *   the host table, the default timeout and the bind interface are
+ *   inherited as they were. The parent, and a thread of it blocked in a
+ *   call, never notice. A port the parent had bound stays held by the
+ *   child's copy of the listening descriptor until the child exits or
+ *   execs. A fork waits for another thread's host- or handle-table call
+ *   in progress (never for a blocking send or receive).
  * - Peers must speak ZMTP 3 (libzmq >= 4.0, CZMQ, pyzmq, php-zmq, JeroMQ,
  *   NetMQ). Every socket has a ZAP domain set ("zmqsocket"; no ZAP handler
  *   runs and none is required), which makes libzmq refuse ZMTP 1.0 and 2.0

@@ -17,7 +17,7 @@ use crate::handles::{self, with_socket};
 use crate::raw::{self, bytes_arg, frames_arg, out_arg, str_arg, write_out};
 use crate::socket::{self, hwm_value, port_value};
 use crate::types::{zs_frame, zs_message, zs_recv_args, zs_socket, zs_socket_type};
-use crate::{hosts, introspect, monitor, poll, recv, send};
+use crate::{fork, hosts, introspect, monitor, poll, recv, send};
 
 fn socket_type(t: i32) -> ZsResult<zs_socket_type> {
     zs_socket_type::from_i32(t).ok_or_else(|| {
@@ -44,6 +44,28 @@ fn hwms(send_hwm: i32, recv_hwm: i32) -> ZsResult<(i32, i32)> {
         hwm_value(recv_hwm, "recv_hwm")?,
     ))
 }
+
+/// A new socket (see `handles::create`), with the fork handlers armed
+/// first.
+fn create<R>(
+    kind: zs_socket_type,
+    setup: impl FnOnce(&mut socket::SocketState) -> ZsResult<R>,
+) -> ZsResult<(zs_socket, R)> {
+    fork::arm();
+    handles::create(kind, setup)
+}
+
+/// Arm the fork handlers when the library is loaded, before any thread
+/// can use it (SPEC section 17); `fork::arm` runs them once.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static ARM_FORK_HANDLERS: extern "C" fn() = {
+    extern "C" fn arm_at_load() {
+        fork::arm();
+    }
+    arm_at_load
+};
 
 fn count_i32(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
@@ -155,6 +177,7 @@ pub extern "C" fn zs_host_set(host_id: *const c_char, address: *const c_char) ->
     guard("zs_host_set", || {
         let id = str_arg(host_id, "host_id")?;
         let addr = str_arg(address, "address")?;
+        fork::arm();
         hosts::set(id, addr).map(|()| ZS_OK.code())
     })
 }
@@ -165,6 +188,7 @@ pub extern "C" fn zs_host_set(host_id: *const c_char, address: *const c_char) ->
 pub extern "C" fn zs_host_remove(host_id: *const c_char) -> i32 {
     guard("zs_host_remove", || {
         let id = str_arg(host_id, "host_id")?;
+        fork::arm();
         hosts::remove(id).map(|()| ZS_OK.code())
     })
 }
@@ -181,7 +205,10 @@ pub extern "C" fn zs_host_remove(host_id: *const c_char) -> i32 {
 /// nothing else, and the file is not tried again.
 #[no_mangle]
 pub extern "C" fn zs_hosts_load(path: *const c_char) -> i32 {
-    guard("zs_hosts_load", || hosts::load(str_arg(path, "path")?))
+    guard("zs_hosts_load", || {
+        fork::arm();
+        hosts::load(str_arg(path, "path")?)
+    })
 }
 
 /// Write the address that `host_id` resolves to (the host table first,
@@ -194,6 +221,7 @@ pub extern "C" fn zs_hosts_load(path: *const c_char) -> i32 {
 pub extern "C" fn zs_host_address(host_id: *const c_char, buf: *mut c_char, cap: usize) -> i32 {
     guard("zs_host_address", || {
         let id = str_arg(host_id, "host_id")?;
+        fork::arm();
         raw::write_string(buf, cap, &hosts::address(id)?, "buf")
     })
 }
@@ -211,7 +239,7 @@ pub extern "C" fn zs_socket_new(r#type: i32, out: *mut zs_socket) -> i32 {
     guard("zs_socket_new", || {
         let kind = socket_type(r#type)?;
         let out = out_arg(out, "out")?;
-        let (h, ()) = handles::create(kind, |_| Ok(()))?;
+        let (h, ()) = create(kind, |_| Ok(()))?;
         write_out(out, h);
         Ok(ZS_OK.code())
     })
@@ -233,7 +261,7 @@ pub extern "C" fn zs_socket_new_bound(
         let port = port_value(port, 0)?;
         let (send_hwm, recv_hwm) = hwms(send_hwm, recv_hwm)?;
         let out = out_arg(out, "out")?;
-        let (h, bound) = handles::create(kind, |st| st.bind_to_port(port, send_hwm, recv_hwm))?;
+        let (h, bound) = create(kind, |st| st.bind_to_port(port, send_hwm, recv_hwm))?;
         write_out(out, h);
         Ok(bound)
     })
@@ -257,7 +285,7 @@ pub extern "C" fn zs_socket_new_connected(
         let port = port_value(port, 1)?;
         let (send_hwm, recv_hwm) = hwms(send_hwm, recv_hwm)?;
         let out = out_arg(out, "out")?;
-        let (h, ()) = handles::create(kind, |st| st.connect_to_host(id, port, send_hwm, recv_hwm))?;
+        let (h, ()) = create(kind, |st| st.connect_to_host(id, port, send_hwm, recv_hwm))?;
         write_out(out, h);
         Ok(ZS_OK.code())
     })
@@ -966,6 +994,7 @@ pub extern "C" fn zs_disconnect_endpoint(s: zs_socket, endpoint: *const c_char) 
 #[no_mangle]
 pub extern "C" fn zs_set_bind_interface(iface: *const c_char) -> i32 {
     guard("zs_set_bind_interface", || {
+        fork::arm();
         socket::set_bind_interface(str_arg(iface, "iface")?).map(|()| ZS_OK.code())
     })
 }

@@ -13,10 +13,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock, TryLockError};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockWriteGuard, TryLockError};
 use std::time::Duration;
-
-use once_cell::sync::Lazy;
 
 use crate::error::zs_result::*;
 use crate::error::{ZsError, ZsResult};
@@ -32,6 +30,8 @@ const HANDLE_LIMIT: u64 = 1 << 53;
 pub struct Entry {
     pub handle: zs_socket,
     pub kind: zs_socket_type,
+    /// The process generation it was made in (see [`generation`]).
+    generation: u32,
     closing: AtomicBool,
     /// Threads waiting for `state`: a blocking call lets them in between
     /// its slices.
@@ -186,28 +186,93 @@ thread_local! {
 
 struct Table {
     map: HandleMap,
-    ctx: Arc<RawCtx>,
+    /// The context new sockets are made in; made with the first socket,
+    /// and again after `destroy_all` retired it.
+    ctx: Option<Arc<RawCtx>>,
+    /// Creation holds this shared; `destroy_all` holds it exclusively, so
+    /// no socket is made on a context that `destroy_all` is retiring. Part
+    /// of the table so that a forked child gets a fresh one.
+    gate: Option<Arc<RwLock<()>>>,
+    /// In a forked child: the parent's table, kept and never dropped
+    /// (see [`start_child`]).
+    inherited: Option<Box<Table>>,
+}
+
+impl Table {
+    const fn new() -> Table {
+        Table {
+            map: HashMap::with_hasher(BuildHasherDefault::new()),
+            ctx: None,
+            gate: None,
+            inherited: None,
+        }
+    }
 }
 
 static NEXT_HANDLE: AtomicU64 = AtomicU64::new(1);
 
-static TABLE: Lazy<RwLock<Table>> = Lazy::new(|| {
-    RwLock::new(Table {
-        map: HandleMap::default(),
-        ctx: Arc::new(RawCtx::new()),
-    })
-});
+static TABLE: RwLock<Table> = RwLock::new(Table::new());
 
-/// Creation holds this shared; `destroy_all` holds it exclusively, so no
-/// socket is made on a context that `destroy_all` is retiring.
-static CREATE_GATE: RwLock<()> = RwLock::new(());
+/// Which process this is: bumped in a forked child (SPEC section 17), so
+/// that entries cached before the fork are never used there. The one
+/// atomic load the per-message path pays for fork safety.
+static GENERATION: AtomicU32 = AtomicU32::new(0);
+
+/// In a forked child: the first handle the child itself issued. Every
+/// handle below it that the child's table lacks was the parent's.
+static FORK_FLOOR: AtomicU64 = AtomicU64::new(0);
+
+#[inline(always)]
+fn generation() -> u32 {
+    GENERATION.load(Ordering::Relaxed)
+}
 
 fn read_table() -> std::sync::RwLockReadGuard<'static, Table> {
     TABLE.read().unwrap_or_else(|e| e.into_inner())
 }
 
-fn write_table() -> std::sync::RwLockWriteGuard<'static, Table> {
+fn write_table() -> RwLockWriteGuard<'static, Table> {
     TABLE.write().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The creation gate (see [`Table::gate`]).
+fn gate() -> Arc<RwLock<()>> {
+    if let Some(g) = &read_table().gate {
+        return Arc::clone(g);
+    }
+    Arc::clone(write_table().gate.get_or_insert_with(Default::default))
+}
+
+/// The context new sockets are made in.
+fn context() -> Arc<RawCtx> {
+    if let Some(c) = &read_table().ctx {
+        return Arc::clone(c);
+    }
+    Arc::clone(
+        write_table()
+            .ctx
+            .get_or_insert_with(|| Arc::new(RawCtx::new())),
+    )
+}
+
+/// The handle table, locked for a fork (see `crate::fork`).
+pub(crate) struct ForkHold(RwLockWriteGuard<'static, Table>);
+
+/// Lock the table for a fork: held across `fork()` so that the child
+/// does not inherit it locked by a thread it does not have.
+pub(crate) fn hold_for_fork() -> ForkHold {
+    ForkHold(write_table())
+}
+
+/// In a forked child, with the table held since before the fork: start
+/// an empty table, as if the library had just been loaded. The parent's
+/// sockets and context are kept but never used or closed: closing them
+/// would write into descriptors the parent's I/O threads still use.
+pub(crate) fn start_child(mut hold: ForkHold) {
+    let parent = std::mem::replace(&mut *hold.0, Table::new());
+    hold.0.inherited = Some(Box::new(parent));
+    FORK_FLOOR.store(NEXT_HANDLE.load(Ordering::Relaxed), Ordering::Relaxed);
+    GENERATION.fetch_add(1, Ordering::Relaxed);
 }
 
 /// The entry for handle `h`, or `ZS_ERR_BAD_HANDLE`: from this thread's
@@ -217,7 +282,9 @@ fn write_table() -> std::sync::RwLockWriteGuard<'static, Table> {
 pub fn lookup(h: zs_socket) -> ZsResult<Arc<Entry>> {
     let slot = (h % RECENT_SLOTS as u64) as usize;
     let cached = RECENT.try_with(|r| match &r.try_borrow().ok()?[slot] {
-        Some(e) if e.handle == h && h != 0 && !e.is_closing() => Some(Arc::clone(e)),
+        Some(e) if e.handle == h && h != 0 && e.generation == generation() && !e.is_closing() => {
+            Some(Arc::clone(e))
+        }
         _ => None,
     });
     match cached {
@@ -245,7 +312,15 @@ fn lookup_table(h: zs_socket, slot: usize) -> ZsResult<Arc<Entry>> {
         });
         return Ok(e);
     }
-    if h < NEXT_HANDLE.load(Ordering::Acquire) {
+    if h < FORK_FLOOR.load(Ordering::Relaxed) {
+        Err(ZsError::new(
+            ZS_ERR_BAD_HANDLE,
+            format!(
+                "socket {h}: the handle was inherited across fork(); \
+                 a child process makes its own sockets"
+            ),
+        ))
+    } else if h < NEXT_HANDLE.load(Ordering::Acquire) {
         Err(destroyed(h))
     } else {
         Err(ZsError::new(
@@ -271,7 +346,9 @@ pub fn with_socket<T>(
     let cached = RECENT.try_with(|r| {
         let r = r.try_borrow().ok()?;
         match &r[slot] {
-            Some(e) if e.handle == h && h != 0 && !e.is_closing() => {
+            Some(e)
+                if e.handle == h && h != 0 && e.generation == generation() && !e.is_closing() =>
+            {
                 let f = f.take().expect("taken once");
                 Some(e.lock().and_then(|mut locked| f(e, &mut locked)))
             }
@@ -294,9 +371,9 @@ pub fn create<R>(
     kind: zs_socket_type,
     setup: impl FnOnce(&mut SocketState) -> ZsResult<R>,
 ) -> ZsResult<(zs_socket, R)> {
-    let _gate = CREATE_GATE.read().unwrap_or_else(|e| e.into_inner());
-    let ctx = Arc::clone(&read_table().ctx);
-    let mut state = SocketState::new(ctx, kind)?;
+    let gate = gate();
+    let _gate = gate.read().unwrap_or_else(|e| e.into_inner());
+    let mut state = SocketState::new(context(), kind)?;
     let r = setup(&mut state)?;
     let handle = NEXT_HANDLE.fetch_add(1, Ordering::AcqRel);
     if handle >= HANDLE_LIMIT {
@@ -305,6 +382,7 @@ pub fn create<R>(
     let entry = Arc::new(Entry {
         handle,
         kind,
+        generation: generation(),
         closing: AtomicBool::new(false),
         waiters: AtomicU32::new(0),
         state: Mutex::new(Some(state)),
@@ -325,12 +403,12 @@ pub fn destroy(h: zs_socket) -> ZsResult<()> {
 /// Destroy every socket, then wait until their unsent messages have left
 /// or their lingers have run out. Returns how many were destroyed.
 pub fn destroy_all() -> usize {
-    let _gate = CREATE_GATE.write().unwrap_or_else(|e| e.into_inner());
+    let gate = gate();
+    let _gate = gate.write().unwrap_or_else(|e| e.into_inner());
     let (entries, old_ctx) = {
         let mut t = write_table();
         let entries: Vec<Arc<Entry>> = t.map.drain().map(|(_, e)| e).collect();
-        let old_ctx = std::mem::replace(&mut t.ctx, Arc::new(RawCtx::new()));
-        (entries, old_ctx)
+        (entries, t.ctx.take())
     };
     let n = entries.len();
     for e in &entries {

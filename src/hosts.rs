@@ -24,6 +24,15 @@ static HOSTS: Lazy<Mutex<HostTable>> = Lazy::new(|| {
     })
 });
 
+/// The host table, locked for a fork (see `crate::fork`).
+pub(crate) struct ForkHold(#[allow(dead_code)] std::sync::MutexGuard<'static, HostTable>);
+
+/// Lock the table for a fork: held across `fork()` so that the child
+/// inherits it whole and unlocked.
+pub(crate) fn hold_for_fork() -> ForkHold {
+    ForkHold(HOSTS.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
 /// Lock the table, loading `ZMQSOCKET_HOSTS` the first time; that load's
 /// failure is this call's failure.
 fn table() -> ZsResult<std::sync::MutexGuard<'static, HostTable>> {

@@ -44,9 +44,34 @@ struct Registry {
     bound: HashMap<String, usize>,
     /// Names with a connect that waits for a binder.
     waiting: HashMap<String, Waiter>,
+    /// In a forked child: the parent's registry, kept and never dropped
+    /// (its throw-away sockets are the parent's).
+    #[allow(dead_code)]
+    inherited: Option<Box<Registry>>,
 }
 
 static REGISTRY: Mutex<Option<Registry>> = Mutex::new(None);
+
+/// The inproc registry, locked for a fork (see `crate::fork`).
+pub(crate) struct ForkHold(std::sync::MutexGuard<'static, Option<Registry>>);
+
+/// Lock the registry for a fork, so that the child does not inherit it
+/// locked by a thread it does not have.
+pub(crate) fn hold_for_fork() -> ForkHold {
+    ForkHold(REGISTRY.lock().unwrap_or_else(|p| p.into_inner()))
+}
+
+/// In a forked child: start with no names (the parent's live in the
+/// parent's context, which the child never uses), keeping the parent's
+/// registry without closing its throw-away sockets.
+pub(crate) fn start_child(mut hold: ForkHold) {
+    if let Some(parent) = hold.0.take() {
+        *hold.0 = Some(Registry {
+            inherited: Some(Box::new(parent)),
+            ..Registry::default()
+        });
+    }
+}
 
 fn with_registry<T>(f: impl FnOnce(&mut Registry) -> T) -> T {
     let mut guard = REGISTRY.lock().unwrap_or_else(|p| p.into_inner());

@@ -17,12 +17,14 @@
 //! - [`introspect`]: what a socket is attached to;
 //! - [`inproc`]: inproc names, and libzmq's connects waiting for a binder;
 //! - [`monitor`]: real connection state, from libzmq's socket monitor;
-//! - [`poll`]: waiting on several sockets at once.
+//! - [`poll`]: waiting on several sockets at once;
+//! - [`fork`]: a forked child starts afresh, the parent never notices.
 
 pub mod api;
 mod blocking;
 mod bulk;
 pub mod error;
+mod fork;
 mod handles;
 mod hosts;
 mod inproc;

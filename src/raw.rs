@@ -254,6 +254,18 @@ impl Drop for RawCtx {
     }
 }
 
+/// Register `prepare`, `parent` and `child` with pthread_atfork(3); false
+/// if libc refused (out of memory).
+pub(crate) fn at_fork(
+    prepare: extern "C" fn(),
+    parent: extern "C" fn(),
+    child: extern "C" fn(),
+) -> bool {
+    // SAFETY: the three are plain functions of this library that never
+    // unwind (see crate::fork); pthread_atfork only records them.
+    unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) == 0 }
+}
+
 /// Stop the socket monitor of `sock`, so that libzmq's I/O thread never
 /// blocks sending an event to a monitor socket whose reader is gone (it
 /// would, for the socket's lingering sessions, after a close).

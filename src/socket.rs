@@ -121,6 +121,17 @@ impl Drop for SocketState {
 /// Where `zs_bind_to_port` listens: `*` unless changed.
 static BIND_INTERFACE: RwLock<Option<String>> = RwLock::new(None);
 
+/// The bind interface, locked for a fork (see `crate::fork`).
+pub(crate) struct ForkHold(
+    #[allow(dead_code)] std::sync::RwLockWriteGuard<'static, Option<String>>,
+);
+
+/// Lock the bind interface for a fork: held across `fork()` so that the
+/// child inherits it whole and unlocked.
+pub(crate) fn hold_for_fork() -> ForkHold {
+    ForkHold(BIND_INTERFACE.write().unwrap_or_else(|e| e.into_inner()))
+}
+
 fn zmq_err(what: &str) -> impl Fn(zmq::Error) -> ZsError + '_ {
     move |e| from_zmq(e, what, ZS_ERR_TIMED_OUT)
 }
