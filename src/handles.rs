@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockWriteGuard, TryLockError};
 use std::time::Duration;
 
 use crate::error::zs_result::*;
-use crate::error::{ZsError, ZsResult};
+use crate::error::{from_zmq, ZsError, ZsResult};
 use crate::raw::RawCtx;
 use crate::socket::SocketState;
 use crate::types::{zs_socket, zs_socket_type};
@@ -243,16 +243,17 @@ fn gate() -> Arc<RwLock<()>> {
     Arc::clone(write_table().gate.get_or_insert_with(Default::default))
 }
 
-/// The context new sockets are made in.
-fn context() -> Arc<RawCtx> {
+/// The context new sockets are made in, made if there is none.
+fn context() -> ZsResult<Arc<RawCtx>> {
     if let Some(c) = &read_table().ctx {
-        return Arc::clone(c);
+        return Ok(Arc::clone(c));
     }
-    Arc::clone(
-        write_table()
-            .ctx
-            .get_or_insert_with(|| Arc::new(RawCtx::new())),
-    )
+    let mut t = write_table();
+    if let Some(c) = &t.ctx {
+        return Ok(Arc::clone(c));
+    }
+    let ctx = RawCtx::new().map_err(|e| from_zmq(e, "zmq_ctx_new", ZS_ERR_ZMQ))?;
+    Ok(Arc::clone(t.ctx.insert(Arc::new(ctx))))
 }
 
 /// The handle table, locked for a fork (see `crate::fork`).
@@ -373,7 +374,7 @@ pub fn create<R>(
 ) -> ZsResult<(zs_socket, R)> {
     let gate = gate();
     let _gate = gate.read().unwrap_or_else(|e| e.into_inner());
-    let mut state = SocketState::new(context(), kind)?;
+    let mut state = SocketState::new(context()?, kind)?;
     let r = setup(&mut state)?;
     let handle = NEXT_HANDLE.fetch_add(1, Ordering::AcqRel);
     if handle >= HANDLE_LIMIT {

@@ -211,11 +211,15 @@ unsafe impl Send for RawCtx {}
 unsafe impl Sync for RawCtx {}
 
 impl RawCtx {
-    pub(crate) fn new() -> RawCtx {
-        // SAFETY: zmq_ctx_new has no preconditions; it returns NULL only when
-        // out of memory, which the zmq crate treats as fatal too.
+    /// A new context; fails when libzmq cannot make one (out of
+    /// descriptors for its mailbox: EMFILE, ENFILE; or out of memory).
+    pub(crate) fn new() -> Result<RawCtx, zmq::Error> {
+        // SAFETY: zmq_ctx_new has no preconditions; it returns NULL (errno
+        // set) when it cannot make the context's mailbox or memory.
         let ctx = unsafe { zmq_sys::zmq_ctx_new() };
-        assert!(!ctx.is_null(), "zmq_ctx_new failed");
+        if ctx.is_null() {
+            return Err(last_zmq_error());
+        }
         // SAFETY: ctx is a live context; ZMQ_SOCKET_LIMIT and
         // ZMQ_MAX_SOCKETS take and return plain ints.
         unsafe {
@@ -224,7 +228,7 @@ impl RawCtx {
                 zmq_sys::zmq_ctx_set(ctx, zmq_sys::ZMQ_MAX_SOCKETS as _, limit);
             }
         }
-        RawCtx(ctx)
+        Ok(RawCtx(ctx))
     }
 
     /// A new socket of this context.
