@@ -1,15 +1,10 @@
-//! Result codes, the per-thread last error, and the panic boundary.
-//!
-//! Every exported function runs its body through [`guard`] (or
-//! [`guard_bool`]): a panic is caught there, never crosses the C ABI, and
-//! becomes `ZS_ERR_INTERNAL` with the panic text as the last error.
+//! Result codes, the error type every layer returns, and the per-thread
+//! last error.
 
 use std::cell::{Cell, RefCell};
 use std::ffi::{CStr, CString};
 use std::fmt;
 use std::os::raw::c_char;
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::Once;
 
 /// Result codes. Functions that can fail return `int32_t`: `>= 0` is
 /// success, `< 0` is one of these.
@@ -119,11 +114,6 @@ impl ZsError {
             msg: msg.into(),
         }))
     }
-
-    /// Prefix the message with the exported function's name.
-    fn in_function(self, func: &str) -> ZsError {
-        ZsError::new(self.code, format!("{func}: {}", self.msg))
-    }
 }
 
 impl fmt::Display for ZsError {
@@ -170,148 +160,37 @@ pub fn from_zmq(e: zmq::Error, what: &str, again: zs_result) -> ZsError {
 thread_local! {
     static LAST_CODE: Cell<i32> = const { Cell::new(0) };
     static LAST_TEXT: RefCell<CString> = RefCell::new(CString::default());
-    /// Depth of exported calls on this thread; the panic hook stays quiet
-    /// inside them.
-    static IN_BOUNDARY: Cell<u32> = const { Cell::new(0) };
-    /// The message of the last panic caught on this thread.
-    static PANIC_TEXT: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Record `e` as this thread's last error.
+/// Record `e` as this thread's last error (nothing, on a thread that is
+/// ending and has lost its storage).
 pub fn set_last_error(e: &ZsError) {
     let text = CString::new(e.msg.replace('\0', "\\0")).unwrap_or_default();
-    LAST_CODE.with(|c| c.set(e.code as i32));
-    LAST_TEXT.with(|t| *t.borrow_mut() = text);
+    let _ = LAST_CODE.try_with(|c| c.set(e.code as i32));
+    let _ = LAST_TEXT.try_with(|t| {
+        if let Ok(mut t) = t.try_borrow_mut() {
+            *t = text;
+        }
+    });
 }
 
 /// This thread's last failure code (0 before any failure).
 pub fn last_error_code() -> i32 {
-    LAST_CODE.with(|c| c.get())
+    LAST_CODE.try_with(|c| c.get()).unwrap_or(0)
 }
 
 /// This thread's last failure text; valid until the thread's next failing
 /// call (the `CString` is only replaced by [`set_last_error`]).
 pub fn last_error_ptr() -> *const c_char {
-    LAST_TEXT.with(|t| t.borrow().as_ptr())
+    LAST_TEXT
+        .try_with(|t| t.try_borrow().map(|t| t.as_ptr()).unwrap_or(c"".as_ptr()))
+        .unwrap_or(c"".as_ptr())
 }
 
-/// Install, once, a panic hook that stays silent for panics inside an
-/// exported function (the host process may be an interpreter whose stderr
-/// we must not write to) and defers to the previous hook elsewhere.
-fn install_panic_hook() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let previous = panic::take_hook();
-        panic::set_hook(Box::new(move |info| {
-            if IN_BOUNDARY.with(|d| d.get()) > 0 {
-                let payload = info.payload();
-                let text = payload
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "panic".to_string());
-                let text = match info.location() {
-                    Some(l) => format!("{text} at {}:{}", l.file(), l.line()),
-                    None => text,
-                };
-                PANIC_TEXT.with(|p| *p.borrow_mut() = Some(text));
-            } else {
-                previous(info);
-            }
-        }));
-    });
-}
-
-/// Run `f` as the body of the exported function `func`: catch panics, and
-/// on failure record the last error. Returns the raw result.
-#[inline]
-pub fn run<T>(func: &str, f: impl FnOnce() -> ZsResult<T>) -> ZsResult<T> {
-    install_panic_hook();
-    // One thread-local access per call: the body runs inside it.
-    let mut f = Some(f);
-    let outcome = IN_BOUNDARY
-        .try_with(|d| {
-            d.set(d.get() + 1);
-            let f = f.take().expect("taken once");
-            let outcome = panic::catch_unwind(AssertUnwindSafe(f));
-            d.set(d.get() - 1);
-            outcome
-        })
-        // The thread is exiting (a call from a thread-local destructor):
-        // run unmarked, so a panic would be reported but still caught.
-        .unwrap_or_else(|_| {
-            let f = f.take().expect("not taken: try_with failed before");
-            panic::catch_unwind(AssertUnwindSafe(f))
-        });
-    let result = match outcome {
-        Ok(r) => r,
-        Err(_) => {
-            let text = PANIC_TEXT
-                .with(|p| p.borrow_mut().take())
-                .unwrap_or_else(|| "panic".to_string());
-            Err(ZsError::new(
-                ZS_ERR_INTERNAL,
-                format!("internal error (panic): {text}"),
-            ))
-        }
-    };
-    result.map_err(|e| record(func, e))
-}
-
-/// Record `e` as the last error of exported function `func`, for a call
-/// that reports a failure while still returning a success value.
-pub fn record(func: &str, e: ZsError) -> ZsError {
-    let e = e.in_function(func);
-    set_last_error(&e);
-    e
-}
-
-/// The panic boundary for functions returning `int32_t`: `Ok(n)` is `n`
-/// (must be `>= 0`), `Err(e)` is `e`'s code.
-#[inline]
-pub fn guard(func: &str, f: impl FnOnce() -> ZsResult<i32>) -> i32 {
-    match run(func, f) {
-        Ok(n) => n,
-        Err(e) => e.code as i32,
-    }
-}
-
-/// The panic boundary for functions returning `bool`: failure is `false`
-/// with the reason as the last error.
-#[inline]
-pub fn guard_bool(func: &str, f: impl FnOnce() -> ZsResult<bool>) -> bool {
-    run(func, f).unwrap_or(false)
-}
-
-/// The panic boundary for functions returning `int64_t`.
-#[inline]
-pub fn guard_i64(func: &str, f: impl FnOnce() -> ZsResult<i64>) -> i64 {
-    match run(func, f) {
-        Ok(n) => n,
-        Err(e) => i64::from(e.code as i32),
-    }
-}
-
+/// This thread's last failure text, as a String (for tests).
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The panic boundary: a panic becomes ZS_ERR_INTERNAL with the panic
-    /// text as the last error, and nothing escapes.
-    #[test]
-    fn a_panic_is_zs_err_internal() {
-        let rc = guard("zs_example", || panic!("boom {}", 42));
-        assert_eq!(rc, ZS_ERR_INTERNAL as i32);
-        assert_eq!(last_error_code(), ZS_ERR_INTERNAL as i32);
-        // SAFETY: last_error_ptr points to this thread's NUL-terminated text.
-        let text = unsafe { CStr::from_ptr(last_error_ptr()) }
-            .to_str()
-            .unwrap();
-        assert!(
-            text.starts_with("zs_example: internal error (panic): boom 42"),
-            "{text}"
-        );
-        assert!(!guard_bool("zs_example", || panic!("again")));
-        assert_eq!(guard_i64("zs_example", || Ok(7)), 7);
-    }
+pub fn last_error_text() -> String {
+    LAST_TEXT
+        .try_with(|t| t.borrow().to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

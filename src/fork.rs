@@ -15,15 +15,15 @@
 //!   context without closing them, then release the locks. The host table,
 //!   the default timeout and the bind interface are inherited as they were.
 //!
-//! The handlers are registered when the library is loaded (`crate::api`
-//! runs [`arm`] from `.init_array`) and, for a Rust program linking the
-//! rlib, by the calls that make state: a socket, a host entry, a bind
+//! The handlers are registered when the library is loaded (the C ABI
+//! layer runs [`arm`] from `.init_array`) and, for a Rust program linking
+//! the rlib, by the calls that make state: a socket, a host entry, a bind
 //! interface.
 
 use std::cell::RefCell;
 use std::sync::Once;
 
-use crate::{handles, hosts, inproc, raw, socket};
+use crate::{handles, hosts, inproc, socket, sys};
 
 /// The locks held from `prepare` to `parent` or `child`.
 struct Held {
@@ -47,7 +47,7 @@ pub fn arm() {
         // A refusal (out of memory) leaves forks unhandled, as before
         // this module; there is nothing better to do.
         ARMED.call_once(|| {
-            raw::at_fork(prepare, parent, child);
+            sys::at_fork(prepare, parent, child);
         });
     }
 }

@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use crate::error::zs_result::*;
 use crate::error::{from_zmq, ZsError, ZsResult};
-use crate::raw::RawCtx;
 use crate::socket::SocketState;
+use crate::sys::RawCtx;
 use crate::types::{zs_socket, zs_socket_type};
 
 /// Handles stay below 2^53 so that PHP, Python and JavaScript numbers hold
@@ -256,7 +256,7 @@ fn context() -> ZsResult<Arc<RawCtx>> {
     Ok(Arc::clone(t.ctx.insert(Arc::new(ctx))))
 }
 
-/// The handle table, locked for a fork (see `crate::fork`).
+/// The handle table, locked for a fork (see the fork module).
 pub(crate) struct ForkHold(RwLockWriteGuard<'static, Table>);
 
 /// Lock the table for a fork: held across `fork()` so that the child

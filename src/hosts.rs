@@ -24,7 +24,7 @@ static HOSTS: Lazy<Mutex<HostTable>> = Lazy::new(|| {
     })
 });
 
-/// The host table, locked for a fork (see `crate::fork`).
+/// The host table, locked for a fork (see the fork module).
 pub(crate) struct ForkHold(#[allow(dead_code)] std::sync::MutexGuard<'static, HostTable>);
 
 /// Lock the table for a fork: held across `fork()` so that the child

@@ -28,7 +28,7 @@ use std::sync::Mutex;
 
 use crate::error::zs_result::*;
 use crate::error::{ZsError, ZsResult};
-use crate::raw::RawCtx;
+use crate::sys::RawCtx;
 use crate::types::zs_socket_type;
 
 /// A connect waiting for a binder: its socket, and the throw-away socket
@@ -52,7 +52,7 @@ struct Registry {
 
 static REGISTRY: Mutex<Option<Registry>> = Mutex::new(None);
 
-/// The inproc registry, locked for a fork (see `crate::fork`).
+/// The inproc registry, locked for a fork (see the fork module).
 pub(crate) struct ForkHold(std::sync::MutexGuard<'static, Option<Registry>>);
 
 /// Lock the registry for a fork, so that the child does not inherit it

@@ -1,47 +1,54 @@
 //! zmqsocket: a small, safe ZeroMQ API for test harnesses, behind a C ABI.
 //!
-//! The contract is SPEC.md; the C declarations are generated into
-//! `include/zmqsocket.h` and `include/zmqsocket_ffi.h` from [`api`] and
-//! [`types`] by `build.rs`.
+//! The contract is SPEC.md; `build.rs` generates the C declarations in
+//! `include/zmqsocket.h` and `include/zmqsocket_ffi.h` from [`ffi`] and
+//! [`types`].
 //!
-//! Modules, one concern each:
-//! - [`api`]: the exported `extern "C"` functions, thin wrappers;
-//! - [`error`]: result codes, the per-thread last error, the panic boundary;
-//! - [`raw`]: the only code that reads or writes C pointers;
+//! Layers, from the bottom; a module uses only those below it:
+//! - [`sys`]: libzmq and OS calls the zmq crate and std do not wrap;
+//! - [`types`]: the C types; [`error`]: result codes, the error type, the
+//!   per-thread last error; [`timeout`]: per-call timeouts and deadlines;
+//! - [`hosts`]: the host table; [`inproc`]: inproc names and libzmq's
+//!   connects waiting for a binder; [`monitor`]: a socket's monitor;
+//! - [`socket`]: one socket's state, options, binds and connects;
 //! - [`handles`]: the handle table;
-//! - [`hosts`]: the host table;
-//! - [`socket`]: a socket's state, options, binds and connects;
-//! - [`blocking`]: per-call timeouts and interruptible waits;
-//! - [`send`], [`recv`]: messages out and in;
-//! - [`bulk`]: pump and drain, many messages in one call;
-//! - [`introspect`]: what a socket is attached to;
-//! - [`inproc`]: inproc names, and libzmq's connects waiting for a binder;
-//! - [`monitor`]: real connection state, from libzmq's socket monitor;
-//! - [`poll`]: waiting on several sockets at once;
-//! - [`fork`]: a forked child starts afresh, the parent never notices.
+//! - [`fork`]: a forked child starts afresh, the parent never notices;
+//! - [`ops`]: send, receive, bulk, connection state, poll, introspection;
+//! - [`ffi`]: the panic boundary, C pointer arguments, and the exported
+//!   functions by SPEC section.
+//!
+//! Unsafe code is denied everywhere but [`sys`] and [`ffi`].
+#![deny(unsafe_code)]
+#![warn(clippy::undocumented_unsafe_blocks)]
 
-pub mod api;
-mod blocking;
-mod bulk;
+mod sys;
+
 pub mod error;
-mod fork;
-mod handles;
-mod hosts;
-mod inproc;
-mod introspect;
-mod monitor;
-mod poll;
-mod raw;
-mod recv;
-mod send;
-mod socket;
+mod timeout;
 pub mod types;
 
-pub use api::*;
-pub use bulk::{zs_bulk_flags, zs_drain_stats};
+mod hosts;
+mod inproc;
+mod monitor;
+
+mod socket;
+
+mod handles;
+
+mod fork;
+
+mod ops;
+
+pub mod ffi;
+
 pub use error::zs_result;
+pub use ffi::{
+    ask::*, attach::*, bulk::*, endpoints::*, hosts::*, library::*, recv::*, results::*, send::*,
+    sockets::*, state::*,
+};
 pub use types::{
-    zs_frame, zs_hwm, zs_message, zs_recv_args, zs_socket, zs_socket_type, zs_timeout,
+    zs_bulk_flags, zs_drain_stats, zs_frame, zs_hwm, zs_message, zs_recv_args, zs_socket,
+    zs_socket_type, zs_timeout,
 };
 
 #[cfg(test)]

@@ -22,7 +22,8 @@ use std::time::{Duration, Instant};
 
 use crate::error::zs_result::*;
 use crate::error::{ZsError, ZsResult};
-use crate::raw::RawCtx;
+use crate::sys::RawCtx;
+use crate::types::zs_socket_type;
 
 const SUCCEEDED: u16 = zmq_sys::ZMQ_EVENT_HANDSHAKE_SUCCEEDED as u16;
 const DISCONNECTED: u16 = zmq_sys::ZMQ_EVENT_DISCONNECTED as u16;
@@ -68,7 +69,7 @@ struct Conn {
 /// How long a subscriber's subscriptions may take, after its handshake, to
 /// reach the publisher and be applied there (a loopback round trip plus
 /// libzmq's command throttling of about 1 ms).
-const SUBSCRIPTION_SETTLE: Duration = Duration::from_millis(20);
+pub(crate) const SUBSCRIPTION_SETTLE: Duration = Duration::from_millis(20);
 
 pub struct Monitor {
     pair: Option<zmq::Socket>,
@@ -86,7 +87,12 @@ pub struct Monitor {
 
 impl Monitor {
     /// The state of a socket that was never attached: no sessions.
-    fn idle() -> Monitor {
+    /// When the session on `endpoint` completed its handshake.
+    pub(crate) fn up_at(&self, endpoint: &str) -> Option<Instant> {
+        self.up_at.get(endpoint).copied()
+    }
+
+    pub(crate) fn idle() -> Monitor {
         Monitor {
             pair: None,
             pending: Vec::new(),
@@ -210,97 +216,4 @@ impl Monitor {
     pub fn attached(&mut self, endpoint: &str) {
         self.ignored.retain(|gone| !gone(endpoint));
     }
-}
-
-use crate::blocking::{interrupted, Deadline, Wait};
-use crate::handles::{Entry, Locked};
-use crate::socket::SocketState;
-use crate::types::zs_socket_type;
-
-/// Wait until `ready` holds of the socket's sessions (at once if it does).
-fn wait_until(
-    entry: &Entry,
-    state: &mut Locked<'_>,
-    wait: Wait,
-    what: &str,
-    ready: impl Fn(&Monitor) -> bool,
-) -> ZsResult<()> {
-    let deadline = Deadline::new(wait);
-    loop {
-        match state.monitor.as_mut() {
-            Some(m) => {
-                m.drain();
-                if ready(m) {
-                    return Ok(());
-                }
-            }
-            None => {
-                let idle = Monitor::idle();
-                if ready(&idle) {
-                    return Ok(());
-                }
-            }
-        }
-        if entry.is_closing() {
-            return Err(interrupted(what));
-        }
-        let Some(slice) = deadline.next_slice() else {
-            return Err(deadline.timed_out(what));
-        };
-        state.step_aside()?;
-        match state.monitor.as_mut() {
-            Some(m) => m.wait_event(i64::from(slice)),
-            None => std::thread::sleep(std::time::Duration::from_millis(slice as u64)),
-        }
-    }
-}
-
-/// Wait until the ZMTP handshake with `host_id`'s `port` has completed.
-pub fn wait_connected(
-    entry: &Entry,
-    state: &mut Locked<'_>,
-    host_id: &str,
-    port: u16,
-    wait: Wait,
-) -> ZsResult<()> {
-    let endpoint = state
-        .connects
-        .iter()
-        .find(|c| c.is_to(host_id, port))
-        .map(|c| c.endpoint.clone())
-        .ok_or_else(|| {
-            ZsError::new(
-                ZS_ERR_NOT_CONNECTED,
-                format!("{host_id}:{port}: this socket never asked to connect there"),
-            )
-        })?;
-    let what = format!("{}: {endpoint}", entry.describe());
-    wait_until(entry, state, wait, &what, |m| m.live(&endpoint) > 0)?;
-    // A subscriber's subscriptions leave right after its handshake: give
-    // them time to be applied by the publisher, so that nothing published
-    // once this returns is missed.
-    if matches!(state.kind, zs_socket_type::ZS_SUB | zs_socket_type::ZS_XSUB) {
-        let up_at = state
-            .monitor
-            .as_ref()
-            .and_then(|m| m.up_at.get(&endpoint).copied());
-        if let Some(left) = up_at.and_then(|t| SUBSCRIPTION_SETTLE.checked_sub(t.elapsed())) {
-            std::thread::sleep(left);
-        }
-    }
-    Ok(())
-}
-
-/// Live ZMTP sessions on all the socket's endpoints.
-pub fn peer_count(state: &mut SocketState) -> u32 {
-    state.monitor.as_mut().map_or(0, |m| {
-        m.drain();
-        m.total()
-    })
-}
-
-/// Wait until the socket has at least `n` live sessions.
-pub fn wait_peers(entry: &Entry, state: &mut Locked<'_>, n: u32, wait: Wait) -> ZsResult<()> {
-    let what = format!("{}: waiting for {n} peers", entry.describe());
-    wait_until(entry, state, wait, &what, |m| m.total() >= n)
 }

@@ -178,3 +178,42 @@ pub enum zs_hwm {
     /// 100 messages, as in Storyplayer.
     ZS_HWM_DEFAULT = -1,
 }
+
+/// Flags of `zs_pump` and `zs_drain`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum zs_bulk_flags {
+    /// Pump: put a 16-byte sequence frame first (stream id, then sequence
+    /// number, both little-endian u64). Drain: read it and count gaps,
+    /// duplicates and late messages per stream.
+    ZS_SEQUENCED = 1,
+    /// Pump and drain: the calling thread runs under SCHED_BATCH for the
+    /// call (Linux; see zs_pump).
+    ZS_SCHED_BATCH = 2,
+}
+
+/// What `zs_drain` saw.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub struct zs_drain_stats {
+    /// Messages received.
+    pub messages: u64,
+    /// Frames received, sequence frames excluded.
+    pub frames: u64,
+    /// Payload bytes, sequence frames excluded.
+    pub bytes: u64,
+    /// Distinct sequenced streams seen.
+    pub senders: u64,
+    /// Sequenced messages missing (skipped, and not arrived late in this
+    /// call).
+    pub gaps: u64,
+    /// Sequenced messages seen twice.
+    pub duplicates: u64,
+    /// Sequenced messages that came late (after a later one of their
+    /// stream).
+    pub out_of_order: u64,
+    /// Nanoseconds from the first message received to the last.
+    pub elapsed_ns: u64,
+}

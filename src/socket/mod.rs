@@ -10,8 +10,10 @@ use crate::error::{from_zmq, invalid, ZsError, ZsResult};
 use crate::hosts;
 use crate::inproc;
 use crate::monitor::Monitor;
-use crate::raw::RawCtx;
+use crate::sys::{self, RawCtx, RawSock};
 use crate::types::zs_socket_type;
+
+pub mod streams;
 
 /// Linger given to every new socket, in ms (libzmq's default is forever).
 pub(crate) const DEFAULT_LINGER_MS: i32 = 1000;
@@ -70,7 +72,7 @@ pub struct SocketState {
     /// reference is dropped.
     pub sock: zmq::Socket,
     /// `sock`'s pointer, for sending and receiving straight through libzmq.
-    pub raw: crate::raw::RawSock,
+    pub raw: RawSock,
     pub kind: zs_socket_type,
     /// Binds in the order they were made.
     pub binds: Vec<Bind>,
@@ -90,7 +92,7 @@ pub struct SocketState {
     pub stream_id: u64,
     pub next_seq: u64,
     /// `zs_drain`'s per-stream expectations.
-    pub streams: crate::bulk::Streams,
+    pub streams: streams::Streams,
     /// Connection state, from the first bind or connect on.
     pub monitor: Option<Monitor>,
     /// The context the socket was made in (dropped last).
@@ -113,7 +115,7 @@ impl Drop for SocketState {
         }
         // Before the fields drop (socket, then monitor reader, then context).
         if self.monitor.is_some() {
-            crate::raw::stop_monitor(&mut self.sock);
+            sys::stop_monitor(&mut self.sock);
         }
     }
 }
@@ -121,7 +123,7 @@ impl Drop for SocketState {
 /// Where `zs_bind_to_port` listens: `*` unless changed.
 static BIND_INTERFACE: RwLock<Option<String>> = RwLock::new(None);
 
-/// The bind interface, locked for a fork (see `crate::fork`).
+/// The bind interface, locked for a fork (see the fork module).
 pub(crate) struct ForkHold(
     #[allow(dead_code)] std::sync::RwLockWriteGuard<'static, Option<String>>,
 );
@@ -213,7 +215,7 @@ impl SocketState {
     pub fn new(ctx: Arc<RawCtx>, kind: zs_socket_type) -> ZsResult<SocketState> {
         let what = format!("new {} socket", kind.name());
         let mut sock = ctx.socket(kind).map_err(zmq_err(&what))?;
-        let raw = crate::raw::RawSock::of(&mut sock);
+        let raw = RawSock::of(&mut sock);
         sock.set_ipv6(true).map_err(zmq_err(&what))?;
         // A ZAP domain makes libzmq refuse peers that speak ZMTP 1.0 or 2.0
         // (libzmq 2.x and 3.x). Without it, any byte stream whose first
@@ -240,7 +242,7 @@ impl SocketState {
             hwms: (DEFAULT_HWM, DEFAULT_HWM),
             sndtimeo: -1,
             rcvtimeo: -1,
-            stream_id: crate::bulk::new_stream_id(Arc::as_ptr(&ctx) as u64),
+            stream_id: streams::new_stream_id(Arc::as_ptr(&ctx) as u64),
             next_seq: 0,
             streams: Default::default(),
             monitor: None,
@@ -289,7 +291,7 @@ impl SocketState {
         };
         for _ in 0..HWM_SETTLE_ROUNDS {
             let _ = self.sock.get_events();
-            if !crate::raw::fd_readable(fd, HWM_SETTLE.as_millis() as i32) {
+            if !sys::fd_readable(fd, HWM_SETTLE.as_millis() as i32) {
                 break;
             }
         }

@@ -1,11 +1,12 @@
 //! Sending (SPEC section 9): single- and multi-part messages, each call
 //! with its own timeout.
 
-use crate::blocking::{retry, Direction, Wait};
+use super::retry::{retry, Direction};
 use crate::error::zs_result::*;
 use crate::error::{ZsError, ZsResult};
 use crate::handles::{Entry, Locked};
-use crate::raw::RawSock;
+use crate::sys::RawSock;
+use crate::timeout::Wait;
 
 /// Send the frames of one message (at least one) as one atomic message.
 ///

@@ -7,9 +7,9 @@
 
 use std::sync::Arc;
 
-use crate::blocking::{interrupted, Deadline, Wait};
 use crate::error::{ZsError, ZsResult};
 use crate::handles::{self, Entry};
+use crate::timeout::{interrupted, Deadline, Wait};
 use crate::types::zs_socket;
 
 /// Poll `handles` for input; `readable[i]` answers for `handles[i]`.

@@ -3,10 +3,11 @@
 
 use std::cell::RefCell;
 
-use crate::blocking::{retry, Direction, Wait};
+use super::retry::{retry, Direction};
 use crate::error::ZsResult;
 use crate::handles::{Entry, Locked};
-use crate::raw::RawMsg;
+use crate::sys::RawMsg;
+use crate::timeout::Wait;
 use crate::types::{zs_frame, zs_message};
 
 /// What a `zs_message`'s `owner` points to: the libzmq messages and the
@@ -129,8 +130,7 @@ pub fn recv(
     state: &mut Locked<'_>,
     wait: Wait,
     whole: bool,
-    out: *mut zs_message,
-) -> ZsResult<()> {
+) -> ZsResult<zs_message> {
     let mut boxed = empty_one();
     let Received::One { msg: first, frame } = &mut *boxed else {
         unreachable!("made as One just above")
@@ -168,8 +168,7 @@ pub fn recv(
             frames: Vec::new(),
         };
     }
-    crate::raw::write_message(out, boxed.into_message());
-    Ok(())
+    Ok(boxed.into_message())
 }
 
 /// What [`recv_into`] got: the frame's length, copied into the buffer, or

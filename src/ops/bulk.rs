@@ -9,62 +9,21 @@
 //! numbers it skipped, across calls, so that it can tell a gap, a late
 //! message and a duplicate apart.
 
-use std::collections::hash_map::RandomState;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, Hasher};
+use std::collections::HashSet;
 use std::time::Instant;
 
-use crate::blocking::{retry, Direction, Wait};
+use super::retry::{retry, Direction};
+use super::send::{check_size, send_each};
 use crate::error::zs_result::*;
 use crate::error::{from_zmq, invalid, ZsError, ZsResult};
 use crate::handles::{Entry, Locked};
-use crate::raw::{BatchScheduling, RawMsg};
-use crate::send::{check_size, send_each};
-
-/// Flags of `zs_pump` and `zs_drain`.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
-pub enum zs_bulk_flags {
-    /// Pump: put a 16-byte sequence frame first (stream id, then sequence
-    /// number, both little-endian u64). Drain: read it and count gaps,
-    /// duplicates and late messages per stream.
-    ZS_SEQUENCED = 1,
-    /// Pump and drain: the calling thread runs under SCHED_BATCH for the
-    /// call (Linux; see zs_pump).
-    ZS_SCHED_BATCH = 2,
-}
-
-/// What `zs_drain` saw.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
-pub struct zs_drain_stats {
-    /// Messages received.
-    pub messages: u64,
-    /// Frames received, sequence frames excluded.
-    pub frames: u64,
-    /// Payload bytes, sequence frames excluded.
-    pub bytes: u64,
-    /// Distinct sequenced streams seen.
-    pub senders: u64,
-    /// Sequenced messages missing (skipped, and not arrived late in this
-    /// call).
-    pub gaps: u64,
-    /// Sequenced messages seen twice.
-    pub duplicates: u64,
-    /// Sequenced messages that came late (after a later one of their
-    /// stream).
-    pub out_of_order: u64,
-    /// Nanoseconds from the first message received to the last.
-    pub elapsed_ns: u64,
-}
+use crate::socket::streams::track;
+use crate::sys::{BatchScheduling, RawMsg};
+use crate::timeout::Wait;
+use crate::types::{zs_bulk_flags, zs_drain_stats};
 
 /// The length of the sequence frame.
 const SEQ_FRAME: usize = 16;
-/// Skipped numbers remembered per stream, at most; beyond that a late
-/// message counts as a duplicate.
-const MAX_MISSING: usize = 1 << 20;
 
 /// The flags of a `zs_pump` or `zs_drain` call.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -87,18 +46,6 @@ pub fn flags_value(flags: u32) -> ZsResult<BulkFlags> {
         sequenced: flags & zs_bulk_flags::ZS_SEQUENCED as u32 != 0,
         batch: flags & zs_bulk_flags::ZS_SCHED_BATCH as u32 != 0,
     })
-}
-
-/// A random stream id for a new socket.
-pub fn new_stream_id(handle_hint: u64) -> u64 {
-    let mut h = RandomState::new().build_hasher();
-    h.write_u64(handle_hint);
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    h.finish()
 }
 
 /// Send `frames` `repeat` times. Returns how many were sent and, if the
@@ -136,7 +83,7 @@ pub fn pump(
     let mut sent = 0;
     while sent < repeat {
         if entry.is_closing() {
-            return (sent, Some(crate::blocking::interrupted(&entry.describe())));
+            return (sent, Some(crate::timeout::interrupted(&entry.describe())));
         }
         if let Err(e) = state.step_aside() {
             return (sent, Some(e));
@@ -167,31 +114,6 @@ pub fn pump(
         sent += 1;
     }
     (sent, None)
-}
-
-/// Per-stream expectations of a draining socket.
-#[derive(Default)]
-pub struct StreamTracker {
-    next: u64,
-    missing: HashSet<u64>,
-}
-
-/// Apply one sequence number to its stream's tracker.
-fn track(t: &mut StreamTracker, seq: u64, stats: &mut zs_drain_stats) {
-    if seq == t.next {
-        t.next += 1;
-    } else if seq > t.next {
-        let skipped = seq - t.next;
-        stats.gaps += skipped;
-        let room = MAX_MISSING.saturating_sub(t.missing.len()) as u64;
-        t.missing.extend(t.next..t.next + skipped.min(room));
-        t.next = seq + 1;
-    } else if t.missing.remove(&seq) {
-        stats.out_of_order += 1;
-        stats.gaps = stats.gaps.saturating_sub(1);
-    } else {
-        stats.duplicates += 1;
-    }
 }
 
 /// Receive until `expected` messages have arrived (None: no limit) or none
@@ -307,6 +229,3 @@ pub fn drain_short(expected: u64, got: u64, e: ZsError) -> ZsError {
         e
     }
 }
-
-/// Streams a draining socket has seen, by stream id.
-pub type Streams = HashMap<u64, StreamTracker>;

@@ -11,71 +11,12 @@
 //! to that one call only, and a destroy interrupts a call blocked even with
 //! `ZS_TIMEOUT_FOREVER` within one slice.
 
-use std::sync::atomic::{AtomicI32, Ordering};
-use std::time::{Duration, Instant};
-
 use crate::error::zs_result::*;
-use crate::error::{invalid, ZsError, ZsResult};
+use crate::error::{ZsError, ZsResult};
 use crate::handles::{Entry, Locked};
-use crate::raw::RawSock;
 use crate::socket::SocketState;
-
-/// The longest a blocking call waits inside libzmq before it looks at the
-/// socket's `closing` flag again.
-pub(crate) const SLICE_MS: i32 = 50;
-
-static DEFAULT_TIMEOUT_MS: AtomicI32 = AtomicI32::new(5000);
-
-/// Set what `ZS_TIMEOUT_DEFAULT` means.
-pub fn set_default_timeout(ms: i32) -> ZsResult<()> {
-    if ms < -1 {
-        return Err(invalid(format!(
-            "timeout_ms {ms} is out of range (-1 = forever, >= 0 ms)"
-        )));
-    }
-    DEFAULT_TIMEOUT_MS.store(ms, Ordering::Relaxed);
-    Ok(())
-}
-
-/// How long one call may wait.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Wait {
-    /// Try once without waiting; EAGAIN is `ZS_ERR_WOULD_BLOCK`.
-    NonBlocking,
-    /// Wait at most this many ms (0: try once); EAGAIN at the end is
-    /// `ZS_ERR_TIMED_OUT`.
-    Ms(u32),
-    /// Wait as long as it takes (until the socket is destroyed).
-    Forever,
-}
-
-impl Wait {
-    /// A timeout argument: `> 0` ms, `0` once, `-1` forever, `-2` the
-    /// library default; anything else is `ZS_ERR_INVALID_ARGUMENT`.
-    #[inline]
-    pub fn from_timeout(ms: i32) -> ZsResult<Wait> {
-        let ms = if ms == -2 {
-            DEFAULT_TIMEOUT_MS.load(Ordering::Relaxed)
-        } else {
-            ms
-        };
-        match ms {
-            -1 => Ok(Wait::Forever),
-            ms if ms >= 0 => Ok(Wait::Ms(ms as u32)),
-            ms => Err(invalid(format!(
-                "timeout_ms {ms} is out of range (-2 = default, -1 = forever, >= 0 ms)"
-            ))),
-        }
-    }
-
-    fn describe(self) -> String {
-        match self {
-            Wait::NonBlocking => "would block".to_string(),
-            Wait::Ms(ms) => format!("timed out after {ms} ms"),
-            Wait::Forever => "interrupted".to_string(),
-        }
-    }
-}
+use crate::sys::RawSock;
+use crate::timeout::{interrupted, Deadline, Wait, SLICE_MS};
 
 /// Which libzmq timeout option a slice sets.
 #[derive(Clone, Copy, Debug)]
@@ -100,60 +41,6 @@ fn set_slice(state: &mut SocketState, dir: Direction, ms: i32) -> Result<(), zmq
         _ => {}
     }
     Ok(())
-}
-
-/// The end of one call's wait, handed out in slices of at most
-/// [`SLICE_MS`] so that the caller can look at its socket in between.
-pub struct Deadline {
-    wait: Wait,
-    end: Option<Instant>,
-}
-
-impl Deadline {
-    pub fn new(wait: Wait) -> Deadline {
-        Deadline::starting(wait, Some(Instant::now()))
-    }
-
-    /// A deadline for a wait that began at `start` (None: a wait that has
-    /// no end time, or whose one attempt is over).
-    fn starting(wait: Wait, start: Option<Instant>) -> Deadline {
-        let end = match (wait, start) {
-            (Wait::Ms(ms), Some(start)) => Some(start + Duration::from_millis(u64::from(ms))),
-            _ => None,
-        };
-        Deadline { wait, end }
-    }
-
-    /// How long to wait next, in ms, or None when the time is up.
-    pub fn next_slice(&self) -> Option<i32> {
-        match (self.wait, self.end) {
-            (Wait::Forever, _) => Some(SLICE_MS),
-            (_, Some(end)) => {
-                let left = end.saturating_duration_since(Instant::now());
-                // Round up so that a 200 ms call really waits 200 ms.
-                let ms = left.as_micros().div_ceil(1000);
-                (ms > 0).then(|| ms.min(SLICE_MS as u128) as i32)
-            }
-            (_, None) => None,
-        }
-    }
-
-    /// The error for a wait that ran out.
-    pub fn timed_out(&self, what: &str) -> ZsError {
-        let code = match self.wait {
-            Wait::NonBlocking => ZS_ERR_WOULD_BLOCK,
-            _ => ZS_ERR_TIMED_OUT,
-        };
-        ZsError::new(code, format!("{what}: {}", self.wait.describe()))
-    }
-}
-
-/// The error for a call interrupted because its socket is being destroyed.
-pub fn interrupted(what: &str) -> ZsError {
-    ZsError::new(
-        ZS_ERR_BAD_HANDLE,
-        format!("{what}: the socket was destroyed during the call"),
-    )
 }
 
 /// Run `op` until it succeeds, fails with something other than

@@ -1,0 +1,17 @@
+//! libzmq and OS calls that the zmq crate and std do not wrap: a context
+//! with options, a socket's raw pointer for the per-message calls, a
+//! message, the scheduling policy, pthread_atfork. With the C ABI layer's
+//! argument helpers, the only place with `unsafe` code.
+#![allow(unsafe_code)]
+
+mod ctx;
+mod fork;
+mod msg;
+mod sched;
+mod socket;
+
+pub(crate) use ctx::RawCtx;
+pub(crate) use fork::at_fork;
+pub(crate) use msg::RawMsg;
+pub(crate) use sched::BatchScheduling;
+pub(crate) use socket::{fd_readable, stop_monitor, RawSock};

@@ -1,0 +1,52 @@
+//! The calling thread's scheduling policy, for the bulk loops.
+
+/// While alive, the calling thread runs under SCHED_BATCH instead of
+/// SCHED_OTHER (Linux; sched(7)); dropping it restores SCHED_OTHER if the
+/// thread is still under SCHED_BATCH (a policy someone else set meanwhile
+/// is kept).
+///
+/// zs_pump and zs_drain hold one with ZS_SCHED_BATCH: a batch thread woken
+/// by libzmq's I/O thread (a message arrived, or room in the queue) does
+/// not preempt it on their core, so the I/O thread reads or writes more
+/// before the loop takes its turn, and each wake-up moves more messages.
+/// A thread under any other policy (FIFO, RR, IDLE, DEADLINE, or with
+/// SCHED_RESET_ON_FORK) is left alone, and so is one whose change the
+/// kernel refuses (a seccomp filter, gVisor): the call then runs as it is.
+/// It is not Send: it must be dropped on the thread it changed.
+pub(crate) struct BatchScheduling {
+    changed: bool,
+    _not_send: std::marker::PhantomData<*const ()>,
+}
+
+impl BatchScheduling {
+    pub(crate) fn enter() -> BatchScheduling {
+        let param = libc::sched_param { sched_priority: 0 };
+        // SAFETY: pid 0 is the calling thread; param is a valid sched_param
+        // on the stack. OTHER <-> BATCH needs no privilege and keeps the
+        // thread's nice value.
+        let changed = unsafe {
+            libc::sched_getscheduler(0) == libc::SCHED_OTHER
+                && libc::sched_setscheduler(0, libc::SCHED_BATCH, &param) == 0
+        };
+        BatchScheduling {
+            changed,
+            _not_send: std::marker::PhantomData,
+        }
+    }
+}
+
+impl Drop for BatchScheduling {
+    fn drop(&mut self) {
+        if self.changed {
+            let param = libc::sched_param { sched_priority: 0 };
+            // SAFETY: as in enter(), on the same thread (the guard is not
+            // Send). A refused restore (it needs no privilege, so only a
+            // filter refuses it) leaves the thread as it is.
+            unsafe {
+                if libc::sched_getscheduler(0) == libc::SCHED_BATCH {
+                    libc::sched_setscheduler(0, libc::SCHED_OTHER, &param);
+                }
+            }
+        }
+    }
+}
