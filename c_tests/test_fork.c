@@ -17,7 +17,7 @@
 
 #define HWM ZS_HWM_DEFAULT
 #define CHILDREN 10
-#define BUSY_FORKS 20
+#define BUSY_FORKS 50
 
 /* Wait up to secs for pid; kill it if it is still running then. Returns
  * its exit status (0..255), or -1 if it was killed, died of a signal, or
@@ -249,6 +249,34 @@ static void *socket_churn(void *arg)
     return NULL;
 }
 
+/* Inside the inproc registry's lock, all the time: binds and unbinds of
+ * a name, and a connect that waits for a binder, dropped again. */
+static void *inproc_churn(void *arg)
+{
+    zs_socket b = 0, c = 0;
+    (void)arg;
+    zs_socket_new(ZS_PULL, &b);
+    zs_socket_new(ZS_PUSH, &c);
+    while (!busy_stop) {
+        zs_bind_endpoint(b, "inproc://churn", HWM, HWM);
+        zs_unbind_endpoint(b, "inproc://churn");
+        zs_connect_endpoint(c, "inproc://churn-waiting", HWM, HWM);
+        zs_disconnect_endpoint(c, "inproc://churn-waiting");
+    }
+    zs_socket_destroy(b);
+    zs_socket_destroy(c);
+    return NULL;
+}
+
+/* Inside the bind interface's lock, all the time. */
+static void *iface_churn(void *arg)
+{
+    (void)arg;
+    while (!busy_stop)
+        zs_set_bind_interface("127.0.0.1");
+    return NULL;
+}
+
 /* A child forked in the middle of all that: every table call works. */
 static int busy_child(void)
 {
@@ -259,15 +287,20 @@ static int busy_child(void)
     CHECK_EQ_INT(zs_host_address("forkhost", buf, sizeof buf), 9);
     CHECK_EQ_INT(zs_host_set("childhost", "127.0.0.1"), ZS_OK);
     CHECK_EQ_INT(zs_socket_new_connected(ZS_PUSH, "childhost", 1, HWM, HWM, &s), ZS_OK);
-    CHECK_EQ_INT(zs_socket_count(), 1);
-    CHECK_EQ_INT(zs_destroy_all(), 1);
+    CHECK_EQ_INT(zs_set_bind_interface("127.0.0.1"), ZS_OK);
+    /* The parent's inproc names are not the child's: both are free. */
+    CHECK_EQ_INT(zs_socket_new(ZS_PULL, &s), ZS_OK);
+    CHECK_EQ_INT(zs_bind_endpoint(s, "inproc://churn", HWM, HWM), 0);
+    CHECK_EQ_INT(zs_connect_endpoint(s, "inproc://churn-waiting", HWM, HWM), ZS_OK);
+    CHECK_EQ_INT(zs_socket_count(), 2);
+    CHECK_EQ_INT(zs_destroy_all(), 2);
     fflush(stdout);
     return tu_failed;
 }
 
 static void test_busy_forks(void)
 {
-    pthread_t hosts, sockets;
+    pthread_t hosts, sockets, names, iface;
     int i, ok = 0;
 
     TEST("forks while other threads are inside host- and handle-table calls");
@@ -275,6 +308,8 @@ static void test_busy_forks(void)
     busy_stop = 0;
     pthread_create(&hosts, NULL, host_churn, NULL);
     pthread_create(&sockets, NULL, socket_churn, NULL);
+    pthread_create(&names, NULL, inproc_churn, NULL);
+    pthread_create(&iface, NULL, iface_churn, NULL);
     for (i = 0; i < BUSY_FORKS; i++) {
         pid_t pid;
         tu_sleep_ms(5);
@@ -293,6 +328,8 @@ static void test_busy_forks(void)
     busy_stop = 1;
     pthread_join(hosts, NULL);
     pthread_join(sockets, NULL);
+    pthread_join(names, NULL);
+    pthread_join(iface, NULL);
     CHECK_EQ_INT(ok, BUSY_FORKS);
     CHECK_EQ_INT(zs_socket_count(), 0);
 }

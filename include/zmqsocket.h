@@ -40,10 +40,13 @@
  *   and zs_socket_count and zs_destroy_all see only the child's sockets;
  *   the host table, the default timeout and the bind interface are
  *   inherited as they were. The parent, and a thread of it blocked in a
- *   call, never notice. A port the parent had bound stays held by the
- *   child's copy of the listening descriptor until the child exits or
- *   execs. A fork waits for another thread's host- or handle-table call
- *   in progress (never for a blocking send or receive).
+ *   call, never notice. A fork waits, briefly, for another thread's call
+ *   that is updating a process-wide table (hosts, handles, inproc names,
+ *   the bind interface); never for a blocking call. Until the child exits
+ *   or execs, it holds copies of the parent's descriptors: a port the
+ *   parent had bound stays held (it cannot be bound again, and an unbind
+ *   of it returns only after waiting 2 s for the port to be free), and a
+ *   connection the parent closes is not seen closed by its peer.
  * - Peers must speak ZMTP 3 (libzmq >= 4.0, CZMQ, pyzmq, php-zmq, JeroMQ,
  *   NetMQ). Every socket has a ZAP domain set ("zmqsocket"; no ZAP handler
  *   runs and none is required), which makes libzmq refuse ZMTP 1.0 and 2.0

@@ -7,8 +7,9 @@
 //! pthread_atfork(3):
 //! - before the fork, take the process-wide locks (host table, bind
 //!   interface, inproc registry, handle table), so that no other parent
-//!   thread holds one at the moment of the fork; none of them is held
-//!   during a blocking call, so the fork waits for a brief holder at most;
+//!   thread holds one at the moment of the fork; each is held only to
+//!   update or read its table (never during a blocking call, an HWM
+//!   settle or a file read), so the fork waits for a brief holder at most;
 //! - in the parent, release them;
 //! - in the child (one thread, the one that forked), start an empty handle
 //!   table and inproc registry, forgetting the parent's sockets and
@@ -21,7 +22,7 @@
 //! interface.
 
 use std::cell::RefCell;
-use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::{handles, hosts, inproc, socket, sys};
 
@@ -40,15 +41,14 @@ thread_local! {
     static HELD: RefCell<Option<Held>> = const { RefCell::new(None) };
 }
 
-/// Register the fork handlers, once per process.
+/// Register the fork handlers, once per process. Never waits (a child
+/// forked while another thread waited here would wait forever): a thread
+/// that loses the race goes on while the winner registers. A refusal (out
+/// of memory) leaves forks unhandled; there is nothing better to do.
 pub fn arm() {
-    static ARMED: Once = Once::new();
-    if !ARMED.is_completed() {
-        // A refusal (out of memory) leaves forks unhandled, as before
-        // this module; there is nothing better to do.
-        ARMED.call_once(|| {
-            sys::at_fork(prepare, parent, child);
-        });
+    static ARMED: AtomicBool = AtomicBool::new(false);
+    if !ARMED.load(Ordering::Acquire) && !ARMED.swap(true, Ordering::AcqRel) {
+        sys::at_fork(prepare, parent, child);
     }
 }
 

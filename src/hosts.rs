@@ -30,25 +30,40 @@ pub(crate) struct ForkHold(#[allow(dead_code)] std::sync::MutexGuard<'static, Ho
 /// Lock the table for a fork: held across `fork()` so that the child
 /// inherits it whole and unlocked.
 pub(crate) fn hold_for_fork() -> ForkHold {
-    ForkHold(HOSTS.lock().unwrap_or_else(|e| e.into_inner()))
+    ForkHold(lock())
 }
 
 /// Lock the table, loading `ZMQSOCKET_HOSTS` the first time; that load's
 /// failure is this call's failure.
+///
+/// The file is read without the lock held: a fork waits for the lock, and
+/// must not wait for a slow file.
 fn table() -> ZsResult<std::sync::MutexGuard<'static, HostTable>> {
-    let mut t = HOSTS.lock().unwrap_or_else(|e| e.into_inner());
-    if !t.env_loaded {
-        t.env_loaded = true;
-        if let Some(path) = std::env::var_os("ZMQSOCKET_HOSTS") {
-            if !path.is_empty() {
-                let path = path.to_string_lossy().into_owned();
-                let entries = parse_file(&path)
-                    .map_err(|e| ZsError::new(e.code, format!("ZMQSOCKET_HOSTS: {}", e.msg)))?;
-                t.map.extend(entries);
-            }
-        }
+    let t = lock();
+    if t.env_loaded {
+        return Ok(t);
     }
+    drop(t);
+    let loaded = match std::env::var_os("ZMQSOCKET_HOSTS") {
+        Some(path) if !path.is_empty() => {
+            let path = path.to_string_lossy().into_owned();
+            parse_file(&path)
+                .map_err(|e| ZsError::new(e.code, format!("ZMQSOCKET_HOSTS: {}", e.msg)))
+        }
+        _ => Ok(Vec::new()),
+    };
+    let mut t = lock();
+    if t.env_loaded {
+        // Another thread loaded it meanwhile (and reported any error).
+        return Ok(t);
+    }
+    t.env_loaded = true;
+    t.map.extend(loaded?);
     Ok(t)
+}
+
+fn lock() -> std::sync::MutexGuard<'static, HostTable> {
+    HOSTS.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Check a host id: non-empty UTF-8 without whitespace.

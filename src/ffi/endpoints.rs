@@ -5,7 +5,6 @@ use std::os::raw::c_char;
 use super::args::str_arg;
 use super::boundary::ffi_boundary;
 use super::{endpoint_arg, hwms};
-use crate::fork;
 use crate::handles::with_socket;
 use crate::socket::{self};
 use crate::types::zs_socket;
@@ -100,7 +99,7 @@ pub extern "C" fn zs_disconnect_endpoint(s: zs_socket, endpoint: *const c_char) 
 #[no_mangle]
 pub extern "C" fn zs_set_bind_interface(iface: *const c_char) -> i32 {
     ffi_boundary! {
-        fork::arm();
+        super::prime();
         socket::set_bind_interface(str_arg(iface, "iface")?)
     }
 }

@@ -4,7 +4,7 @@ use std::os::raw::c_char;
 
 use super::args::{self, str_arg};
 use super::boundary::ffi_boundary;
-use crate::{fork, hosts};
+use crate::hosts;
 
 /// Add or replace a host in the process-wide host table. `host_id` is a
 /// non-empty UTF-8 string without whitespace ("web1", "zmq_target");
@@ -17,7 +17,7 @@ pub extern "C" fn zs_host_set(host_id: *const c_char, address: *const c_char) ->
     ffi_boundary! {
         let id = str_arg(host_id, "host_id")?;
         let addr = str_arg(address, "address")?;
-        fork::arm();
+        super::prime();
         hosts::set(id, addr)
     }
 }
@@ -28,7 +28,7 @@ pub extern "C" fn zs_host_set(host_id: *const c_char, address: *const c_char) ->
 pub extern "C" fn zs_host_remove(host_id: *const c_char) -> i32 {
     ffi_boundary! {
         let id = str_arg(host_id, "host_id")?;
-        fork::arm();
+        super::prime();
         hosts::remove(id)
     }
 }
@@ -46,7 +46,7 @@ pub extern "C" fn zs_host_remove(host_id: *const c_char) -> i32 {
 #[no_mangle]
 pub extern "C" fn zs_hosts_load(path: *const c_char) -> i32 {
     ffi_boundary! {
-        fork::arm();
+        super::prime();
         hosts::load(str_arg(path, "path")?)
     }
 }
@@ -61,7 +61,7 @@ pub extern "C" fn zs_hosts_load(path: *const c_char) -> i32 {
 pub extern "C" fn zs_host_address(host_id: *const c_char, buf: *mut c_char, cap: usize) -> i32 {
     ffi_boundary! {
         let id = str_arg(host_id, "host_id")?;
-        fork::arm();
+        super::prime();
         args::write_string(buf, cap, &hosts::address(id)?, "buf")
     }
 }

@@ -15,7 +15,7 @@ use crate::types::zs_socket_type;
 use std::ffi::CString;
 use std::sync::LazyLock;
 
-static VERSION: LazyLock<CString> = LazyLock::new(|| {
+pub(super) static VERSION: LazyLock<CString> = LazyLock::new(|| {
     let (a, b, c) = zmq::version();
     CString::new(format!(
         "zmqsocket {} (libzmq {a}.{b}.{c})",

@@ -60,26 +60,35 @@ pub(crate) fn hwms(send_hwm: i32, recv_hwm: i32) -> ZsResult<(i32, i32)> {
     ))
 }
 
-/// A new socket (see `handles::create`), with the fork handlers armed
-/// first.
+/// A new socket (see `handles::create`), with the process primed first.
 pub(crate) fn create<R>(
     kind: zs_socket_type,
     setup: impl FnOnce(&mut socket::SocketState) -> ZsResult<R>,
 ) -> ZsResult<(zs_socket, R)> {
-    fork::arm();
+    prime();
     handles::create(kind, setup)
 }
 
-/// Arm the fork handlers when the library is loaded, before any thread
-/// can use it (SPEC section 17); `fork::arm` runs them once.
+/// Make the library's one-time state (the panic hook, the version text)
+/// and arm the fork handlers (SPEC section 17): a child forked while
+/// another thread was still making one of them would wait for it forever.
+/// Run when the library is loaded, and again (cheaply) by the calls that
+/// make process-wide state, for a Rust program that links the rlib.
+pub(crate) fn prime() {
+    boundary::install_panic_hook();
+    std::sync::LazyLock::force(&library::VERSION);
+    fork::arm();
+}
+
+/// Prime the library when it is loaded, before any thread can use it.
 #[cfg(target_os = "linux")]
 #[used]
 #[link_section = ".init_array"]
-static ARM_FORK_HANDLERS: extern "C" fn() = {
-    extern "C" fn arm_at_load() {
-        fork::arm();
+static PRIME_AT_LOAD: extern "C" fn() = {
+    extern "C" fn prime_at_load() {
+        prime();
     }
-    arm_at_load
+    prime_at_load
 };
 
 pub(crate) fn count_i32(n: usize) -> i32 {

@@ -305,6 +305,16 @@ impl SocketState {
         what: &str,
         attach: impl FnOnce(&zmq::Socket) -> Result<T, zmq::Error>,
     ) -> ZsResult<T> {
+        let before = self.prepare_attach(hwms, what)?;
+        self.attach_prepared(what, attach).inspect_err(|_| {
+            let _ = self.set_hwms(before, what);
+        })
+    }
+
+    /// Before a bind or connect: start or drain the monitor and set the
+    /// HWMs (which may wait for the socket's commands to settle). Returns
+    /// the HWMs before, to put back if the attach fails.
+    fn prepare_attach(&mut self, hwms: (i32, i32), what: &str) -> ZsResult<(i32, i32)> {
         match self.monitor.as_mut() {
             None => self.monitor = Some(Monitor::start(&self.ctx, &self.sock)?),
             // Events of what was here before are read while still ignored.
@@ -312,6 +322,16 @@ impl SocketState {
         }
         let before = self.hwms;
         self.set_hwms(hwms, what)?;
+        Ok(before)
+    }
+
+    /// The bind or connect itself, after [`SocketState::prepare_attach`]:
+    /// quick, so that it may run under the inproc registry's lock.
+    fn attach_prepared<T>(
+        &mut self,
+        what: &str,
+        attach: impl FnOnce(&zmq::Socket) -> Result<T, zmq::Error>,
+    ) -> ZsResult<T> {
         // With ZMQ_IPV6 set, libzmq would map an IPv4 address to
         // ::ffff:a.b.c.d; an IPv4 literal needs no IPv6 socket.
         let v4 = is_ipv4_tcp(what);
@@ -322,10 +342,7 @@ impl SocketState {
         if v4 {
             self.sock.set_ipv6(true).map_err(zmq_err(what))?;
         }
-        result.map_err(|e| {
-            let _ = self.set_hwms(before, what);
-            zmq_err(what)(e)
-        })
+        result.map_err(zmq_err(what))
     }
 
     pub fn set_linger(&mut self, ms: i32) -> ZsResult<()> {
@@ -450,9 +467,15 @@ impl SocketState {
         let before = self.hwms;
         let hwms = (send_hwm, recv_hwm);
         if inproc::is_inproc(endpoint) {
+            // Only the bind itself runs under the registry's lock, which a
+            // fork waits for.
             let id = self.raw.id();
+            let before = self.prepare_attach(hwms, endpoint)?;
             inproc::bind(id, endpoint, || {
-                self.attach_with_hwms(hwms, endpoint, |s| s.bind(endpoint))
+                self.attach_prepared(endpoint, |s| s.bind(endpoint))
+            })
+            .inspect_err(|_| {
+                let _ = self.set_hwms(before, endpoint);
             })?;
         } else {
             self.attach_with_hwms(hwms, endpoint, |s| s.bind(endpoint))?;
@@ -646,8 +669,12 @@ impl SocketState {
         if inproc::is_inproc(endpoint) {
             let id = self.raw.id();
             let ctx = Arc::clone(&self.ctx);
+            let before = self.prepare_attach(hwms, endpoint)?;
             inproc::connect(&ctx, id, endpoint, || {
-                self.attach_with_hwms(hwms, endpoint, |s| s.connect(endpoint))
+                self.attach_prepared(endpoint, |s| s.connect(endpoint))
+            })
+            .inspect_err(|_| {
+                let _ = self.set_hwms(before, endpoint);
             })?;
         } else {
             self.attach_with_hwms(hwms, endpoint, |s| s.connect(endpoint))?;
