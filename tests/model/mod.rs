@@ -35,6 +35,10 @@ use std::time::{Duration, Instant};
 
 use zmqsocket::*;
 
+#[path = "../common/rng.rs"]
+mod rng;
+use rng::SplitMix64;
+
 const OK: i32 = zs_result::ZS_OK as i32;
 const BAD_HANDLE: i32 = zs_result::ZS_ERR_BAD_HANDLE as i32;
 const UNKNOWN_HOST: i32 = zs_result::ZS_ERR_UNKNOWN_HOST as i32;
@@ -247,27 +251,14 @@ pub fn decode(bytes: &[u8]) -> Program {
     Program { tcp_binds, ops }
 }
 
-/// splitmix64: the seeded PRNG of the seeded runs.
-pub struct SplitMix64(pub u64);
-
-impl SplitMix64 {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-}
-
 /// The input of seed `seed`: 5 to 30 operations.
 pub fn bytes_for_seed(seed: u64) -> Vec<u8> {
     let mut rng = SplitMix64(seed);
-    let n_ops = 5 + (rng.next_u64() % 26) as usize;
+    let n_ops = 5 + (rng.next() % 26) as usize;
     let mut v = Vec::with_capacity(1 + OP_BYTES * n_ops);
-    v.push(rng.next_u64() as u8);
+    v.push(rng.next() as u8);
     for _ in 0..n_ops {
-        v.extend_from_slice(&rng.next_u64().to_le_bytes()[..OP_BYTES]);
+        v.extend_from_slice(&rng.next().to_le_bytes()[..OP_BYTES]);
     }
     v
 }
