@@ -8,6 +8,11 @@ use std::ptr;
 
 use zmqsocket::*;
 
+mod rng;
+// Not every test that includes `common` uses the PRNG.
+#[allow(unused_imports)]
+pub use rng::SplitMix64;
+
 pub const OK: i32 = zs_result::ZS_OK as i32;
 pub const INVALID: i32 = zs_result::ZS_ERR_INVALID_ARGUMENT as i32;
 pub const BAD_HANDLE: i32 = zs_result::ZS_ERR_BAD_HANDLE as i32;
@@ -257,26 +262,4 @@ pub fn unique(prefix: &str) -> String {
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     )
-}
-
-/// splitmix64: a tiny seeded PRNG for the tests (no `rand` dependency).
-pub struct SplitMix64(pub u64);
-
-impl SplitMix64 {
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n`.
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
-    }
 }
