@@ -1,8 +1,10 @@
 //! Generates the two C headers from the crate's exported items with
 //! cbindgen: `include/zmqsocket.h` for C and C++, and
 //! `include/zmqsocket_ffi.h` for FFI loaders (PHP FFI, Python cffi).
-//! Both are written to OUT_DIR and copied to include/ when they differ;
-//! include/ is committed, and `make test` fails when a build changed it.
+//! Both are written to OUT_DIR, with a heading comment before each SPEC
+//! section's functions. include/ holds the committed copies: `make
+//! headers` (ZMQSOCKET_UPDATE_HEADERS=1) copies them there, and a unit
+//! test (lib.rs) fails when include/ differs from what the source gives.
 
 use std::path::{Path, PathBuf};
 
@@ -47,6 +49,62 @@ fn generate(config: cbindgen::Config, crate_dir: &Path, out: &Path) {
         .write_to_file(out);
 }
 
+/// The exported functions' files in the order src/ffi/mod.rs declares
+/// them, each with its heading (the first line of its `//!` comment) and
+/// the first function it exports.
+fn sections(crate_dir: &Path) -> Vec<(String, String)> {
+    let ffi = crate_dir.join("src/ffi");
+    let modules = std::fs::read_to_string(ffi.join("mod.rs")).expect("read src/ffi/mod.rs");
+    let mut out = Vec::new();
+    for line in modules.lines() {
+        let Some(name) = line
+            .strip_prefix("pub mod ")
+            .and_then(|r| r.strip_suffix(';'))
+        else {
+            continue;
+        };
+        let text = std::fs::read_to_string(ffi.join(format!("{name}.rs"))).expect("read ffi file");
+        // "//! Sending (SPEC section 9)..." gives "9. Sending".
+        let first_line = text.lines().next().unwrap_or_default();
+        let title = first_line.trim_start_matches("//! ");
+        let heading = match title.split_once(" (SPEC section ") {
+            Some((title, rest)) => {
+                let number: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                format!("{number}. {title}")
+            }
+            None => title.to_string(),
+        };
+        let first = text.lines().find_map(|l| {
+            let rest = l.trim_start().strip_prefix("pub extern \"C\" fn ")?;
+            Some(rest[..rest.find('(')?].to_string())
+        });
+        if let Some(first) = first {
+            out.push((heading, first));
+        }
+    }
+    out
+}
+
+/// Put each section's heading before the doc comment of its first
+/// function in the generated header `path`.
+fn add_headings(path: &Path, sections: &[(String, String)]) {
+    let mut text = std::fs::read_to_string(path).expect("read generated header");
+    for (heading, first) in sections {
+        let call = format!("{first}(");
+        let at = text
+            .match_indices(&call)
+            .map(|(i, _)| i)
+            .find(|&i| i > 0 && matches!(text.as_bytes()[i - 1], b' ' | b'*'))
+            .unwrap_or_else(|| panic!("{first} is not in the generated header"));
+        let doc = text[..at]
+            .rfind("/**")
+            .expect("every function has a doc comment");
+        let banner = format!("/* ---- {heading} ---- */\n\n");
+        text.insert_str(doc, &banner);
+    }
+    std::fs::write(path, text).expect("write generated header");
+}
+
 fn copy_if_changed(from: &Path, to: &Path) {
     let new = std::fs::read(from).expect("read generated header");
     if std::fs::read(to).ok().as_deref() != Some(&new[..]) {
@@ -83,9 +141,17 @@ fn main() {
     ));
     generate(f, &crate_dir, &out_dir.join("zmqsocket_ffi.h"));
 
-    let include = crate_dir.join("include");
-    std::fs::create_dir_all(&include).unwrap();
+    let sections = sections(&crate_dir);
     for name in ["zmqsocket.h", "zmqsocket_ffi.h"] {
-        copy_if_changed(&out_dir.join(name), &include.join(name));
+        add_headings(&out_dir.join(name), &sections);
+    }
+
+    println!("cargo:rerun-if-env-changed=ZMQSOCKET_UPDATE_HEADERS");
+    if std::env::var_os("ZMQSOCKET_UPDATE_HEADERS").is_some_and(|v| v == "1") {
+        let include = crate_dir.join("include");
+        std::fs::create_dir_all(&include).unwrap();
+        for name in ["zmqsocket.h", "zmqsocket_ffi.h"] {
+            copy_if_changed(&out_dir.join(name), &include.join(name));
+        }
     }
 }

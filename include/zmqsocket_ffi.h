@@ -264,46 +264,6 @@ struct zs_frame {
 };
 
 /**
- * What `zs_drain` saw.
- */
-struct zs_drain_stats {
-  /**
-   * Messages received.
-   */
-  uint64_t messages;
-  /**
-   * Frames received, sequence frames excluded.
-   */
-  uint64_t frames;
-  /**
-   * Payload bytes, sequence frames excluded.
-   */
-  uint64_t bytes;
-  /**
-   * Distinct sequenced streams seen.
-   */
-  uint64_t senders;
-  /**
-   * Sequenced messages missing (skipped, and not arrived late in this
-   * call).
-   */
-  uint64_t gaps;
-  /**
-   * Sequenced messages seen twice.
-   */
-  uint64_t duplicates;
-  /**
-   * Sequenced messages that came late (after a later one of their
-   * stream).
-   */
-  uint64_t out_of_order;
-  /**
-   * Nanoseconds from the first message received to the last.
-   */
-  uint64_t elapsed_ns;
-};
-
-/**
  * A received message, filled by the `zs_recv*` functions and owned by the
  * caller until `zs_message_free`. The frames point into the library's
  * buffers and stay valid until then.
@@ -355,212 +315,108 @@ struct zs_recv_args {
 };
 
 /**
- * True if this socket is bound to `port` and has not unbound since.
- * False otherwise, and also for a bad handle or port (the thread's last
- * error then says which).
+ * What `zs_drain` saw.
  */
-bool zs_is_bound_to_port(zs_socket s, int32_t port);
+struct zs_drain_stats {
+  /**
+   * Messages received.
+   */
+  uint64_t messages;
+  /**
+   * Frames received, sequence frames excluded.
+   */
+  uint64_t frames;
+  /**
+   * Payload bytes, sequence frames excluded.
+   */
+  uint64_t bytes;
+  /**
+   * Distinct sequenced streams seen.
+   */
+  uint64_t senders;
+  /**
+   * Sequenced messages missing (skipped, and not arrived late in this
+   * call).
+   */
+  uint64_t gaps;
+  /**
+   * Sequenced messages seen twice.
+   */
+  uint64_t duplicates;
+  /**
+   * Sequenced messages that came late (after a later one of their
+   * stream).
+   */
+  uint64_t out_of_order;
+  /**
+   * Nanoseconds from the first message received to the last.
+   */
+  uint64_t elapsed_ns;
+};
+
+/* ---- 3. Results ---- */
 
 /**
- * True if this socket is connected (asked to connect: ZeroMQ connects
- * lazily) to `host_id`'s `port` and has not disconnected since. False
- * otherwise, and also for a bad argument (the thread's last error then
- * says which).
+ * Static English text for a result code; never NULL. Unknown codes give
+ * "unknown error code".
  */
-bool zs_is_connected_to_host(zs_socket s, const char *host_id, int32_t port);
+const char *zs_strerror(int32_t code);
 
 /**
- * Write up to `cap` of the ports this socket is bound to, ascending, into
- * `ports` and return how many there are (which may be more than `cap`).
- * `ports` may be NULL when `cap` is 0.
+ * The code of the calling thread's last failing call; 0 before any
+ * failure. A successful call leaves it unchanged (errno's rule).
  */
-int32_t zs_bound_ports(zs_socket s, int32_t *ports, size_t cap);
+int32_t zs_last_error_code(void);
 
 /**
- * Write the socket's attachments into `buf`, one line each ending in
- * "\n": "bind <endpoint>" for each bind (the endpoint libzmq resolved,
- * e.g. "tcp://[::]:5000"), then "connect <host_id>:<port> <endpoint>" for
- * each connect, each in the order they were made. snprintf's rules: at
- * most `cap` bytes, NUL-terminated when `cap > 0`; returns the full
- * length (without the NUL). "" when nothing is attached.
+ * The text of the calling thread's last failing call, naming the
+ * function, the argument or endpoint, and libzmq's reason (e.g.
+ * "zs_bind_endpoint: tcp://127.0.0.1:5000: Address already in use"); "" before any
+ * failure. Never NULL. Valid until the thread's next failing call.
  */
-int32_t zs_endpoints(zs_socket s, char *buf, size_t cap);
+const char *zs_last_error(void);
+
+/* ---- 5. The library ---- */
 
 /**
- * Bind `tcp://<bind interface>:port` (the interface is `*` by default:
- * every address, IPv4 and IPv6, reachable from the network; see
- * zs_set_bind_interface). Both HWMs are set before binding (-1 = 100,
- * 0 = no limit); since libzmq 4.2 a socket's HWMs apply to all its pipes,
- * so the latest values set on a socket win for all its endpoints. Port 0
- * binds an ephemeral port. Returns the bound port. A port this socket or
- * anything else already holds is ZS_ERR_ADDRESS_IN_USE.
+ * The library's version: "zmqsocket X.Y.Z (libzmq A.B.C)". Static text,
+ * never NULL.
  */
-int32_t zs_bind_to_port(zs_socket s, int32_t port, int32_t send_hwm, int32_t recv_hwm);
+const char *zs_version(void);
 
 /**
- * Unbind from `port` (1..65535) by the endpoint libzmq resolved at bind
- * time. When it returns, the port can be bound again at once (it waits,
- * at most 2 s, until libzmq has really closed the listener).
- * ZS_ERR_NOT_BOUND if this socket is not bound to it.
+ * Set what ZS_TIMEOUT_DEFAULT means for later calls, in ms (`-1` =
+ * forever, `0` = try once, `> 0` ms; the initial default is 5000 ms).
+ * Returns ZS_OK, or ZS_ERR_INVALID_ARGUMENT for a value below -1.
  */
-int32_t zs_unbind_from_port(zs_socket s, int32_t port);
+int32_t zs_set_default_timeout(int32_t timeout_ms);
 
 /**
- * Unbind from every port. ZS_OK with nothing bound.
+ * The number of sockets alive now (made and not yet destroyed).
  */
-int32_t zs_unbind_from_all_ports(zs_socket s);
+int32_t zs_socket_count(void);
 
 /**
- * Resolve `host_id` through the host table (an unknown id is
- * ZS_ERR_UNKNOWN_HOST and changes nothing), set both HWMs, then connect
- * `tcp://address:port` (`tcp://[address]:port` for IPv6). ZeroMQ connects
- * lazily: success means the connect was accepted, not that a peer is
- * there; messages sent meanwhile wait (up to the HWM) and leave once it
- * is. Connecting again to the same host id and port, or to the same
- * endpoint through another id, is ZS_ERR_ALREADY_CONNECTED; connecting
- * to an endpoint this socket is bound to under the same string is
- * ZS_ERR_ADDRESS_IN_USE (see zs_bind_endpoint).
+ * Destroy every socket, then wait until their unsent messages have left
+ * or their lingers have run out (1000 ms unless zs_set_linger changed
+ * them), so that nothing that could have been delivered is lost. Returns
+ * how many sockets were destroyed. New sockets can be made afterwards.
+ * Calls blocked on the destroyed sockets in other threads return
+ * ZS_ERR_BAD_HANDLE. Bindings call this when their host process shuts
+ * down.
  */
-int32_t zs_connect_to_host(zs_socket s,
-                           const char *host_id,
-                           int32_t port,
-                           int32_t send_hwm,
-                           int32_t recv_hwm);
+int32_t zs_destroy_all(void);
 
 /**
- * Disconnect from `host_id`'s `port`, by the endpoint recorded at connect
- * time (even if the host table changed since). ZS_ERR_NOT_CONNECTED if
- * this socket is not connected there.
+ * The socket type named `name`, case-insensitive: "PAIR", "PUB", "SUB",
+ * "REQ", "REP", "DEALER" (or "XREQ"), "ROUTER" (or "XREP"), "PULL" (or
+ * "UPSTREAM"), "PUSH" (or "DOWNSTREAM"), "XPUB", "XSUB". Returns the type
+ * (>= 0), ZS_ERR_UNKNOWN_SOCKET_TYPE, or ZS_ERR_INVALID_ARGUMENT for NULL
+ * or non-UTF-8.
  */
-int32_t zs_disconnect_from_host(zs_socket s, const char *host_id, int32_t port);
+int32_t zs_socket_type_from_name(const char *name);
 
-/**
- * Disconnect from every host. ZS_OK with nothing connected.
- */
-int32_t zs_disconnect_from_all_hosts(zs_socket s);
-
-/**
- * zs_unbind_from_all_ports, then zs_disconnect_from_all_hosts. The
- * socket stays usable (bind or connect it again); destroy it with
- * zs_socket_destroy.
- */
-int32_t zs_close(zs_socket s);
-
-/**
- * Send the message of `count` frames `repeat` (>= 0) times, in a native
- * loop, and return how many were sent. `timeout_ms` applies to each
- * message: one that cannot be queued in time ends the pump early, which
- * returns the count sent so far and sets the thread's last error (a
- * negative code is returned only when nothing was sent). `flags` is 0 or
- * ZS_SEQUENCED: each message then gets an extra first frame of 16 bytes,
- * the socket's random 64-bit stream id and a sequence number counting
- * from 0 per socket across calls (both little-endian). Destroying the
- * socket from another thread ends a pump at once.
- *
- * With ZS_SCHED_BATCH in `flags` (Linux, sched(7)), the calling thread
- * runs under SCHED_BATCH for the call, if it runs under plain SCHED_OTHER
- * (not with SCHED_RESET_ON_FORK), and is put back to SCHED_OTHER before
- * the call returns, unless its policy was changed by someone else in the
- * meantime. Its nice value is kept; libzmq's I/O threads are not
- * touched. When libzmq's I/O thread wakes the loop's thread (a message
- * arrived, or the queue has room), a batch thread does not preempt it on
- * their shared core: the I/O thread goes on and moves more messages
- * before the loop runs again. That is for throughput on a busy machine
- * (on a 2-core VM, 21-run PHP benches of 100-byte messages went from
- * 4.0-4.2 to 5.1 M msg/s; the gain varies from run to run), at the cost
- * of a later wake-up and four more system calls per call (one for a
- * thread it leaves alone). A thread under another policy is left alone,
- * and a change the kernel refuses (a seccomp filter, gVisor) is ignored:
- * the call then runs as it is. Without the flag, nothing is changed.
- */
-int64_t zs_pump(zs_socket s,
-                const struct zs_frame *frames,
-                size_t count,
-                int64_t repeat,
-                uint32_t flags,
-                int32_t timeout_ms);
-
-/**
- * Receive until `expected` messages have arrived (-1: no limit) or none
- * arrives for `timeout_ms`, in a native loop. Returns ZS_OK when
- * `expected` was reached, ZS_ERR_TIMED_OUT otherwise, and fills `*out`
- * either way (on an argument error it is zeroed). With ZS_SEQUENCED it
- * reads each message's sequence frame (see zs_pump; a message whose first
- * frame is not 16 bytes followed by more counts as unsequenced) and
- * counts gaps, duplicates and late messages per stream; the socket
- * remembers each stream's progress across calls, a new stream starting at
- * 0. Destroying the socket from another thread ends a drain at once.
- * ZS_SCHED_BATCH in `flags` runs the calling thread under SCHED_BATCH
- * for the call, as for zs_pump.
- */
-int32_t zs_drain(zs_socket s,
-                 int64_t expected,
-                 uint32_t flags,
-                 int32_t timeout_ms,
-                 struct zs_drain_stats *out);
-
-/**
- * Bind any libzmq endpoint (`tcp://127.0.0.1:0`, `ipc:///tmp/x.sock`,
- * `inproc://name`), with both HWMs set first as zs_bind_to_port does.
- * Returns the TCP port (the ephemeral one for port 0), or 0 for other
- * transports. Tracked like zs_bind_to_port: listed by zs_endpoints (as
- * libzmq resolved it), counted by zs_bound_ports and zs_is_bound_to_port
- * when it is TCP, and removed by zs_unbind_from_all_ports and zs_close. A
- * malformed endpoint or unknown transport is ZS_ERR_INVALID_ARGUMENT; one
- * already taken is ZS_ERR_ADDRESS_IN_USE, and so is an endpoint this
- * socket is connected to under the same string (libzmq keys binds and
- * connects by that string, so a disconnect would end the bind too). A
- * destroyed socket's inproc names can be bound again at once.
- */
-int32_t zs_bind_endpoint(zs_socket s, const char *endpoint, int32_t send_hwm, int32_t recv_hwm);
-
-/**
- * Unbind an endpoint, given as it was bound (e.g. with port 0) or as libzmq
- * resolved it (`tcp://[::]:41234`, as zs_endpoints lists it). A TCP
- * unbind waits, as zs_unbind_from_port does, until the port is free.
- * ZS_ERR_NOT_BOUND if this socket is not bound to it.
- */
-int32_t zs_unbind_endpoint(zs_socket s, const char *endpoint);
-
-/**
- * Connect any libzmq endpoint, with both HWMs set first as
- * zs_connect_to_host does (lazily: success means the connect was
- * accepted). Listed by zs_endpoints as "connect <endpoint>", removed by
- * zs_disconnect_from_all_hosts and zs_close. The same endpoint twice (by
- * either form) is ZS_ERR_ALREADY_CONNECTED; an endpoint this socket is
- * bound to under the same string is ZS_ERR_ADDRESS_IN_USE.
- *
- * inproc: as in libzmq, a socket may connect to a name nobody has bound
- * yet; its connection waits, messages queue up to the HWM, and it is made
- * when the name is bound. One socket at a time may wait for a given name:
- * a second socket's connect to the same unbound name is
- * ZS_ERR_WRONG_STATE (bind first, or connect after the bind). The reason
- * is a libzmq 4.3.4 defect: a waiting connection that is disconnected or
- * whose socket is destroyed is freed but left in libzmq's list, and the
- * next bind of the name uses freed memory. zmqsocket takes a waiting
- * connection off that list before dropping it, by binding the name for a
- * moment, which would also take every other socket's waiting connection.
- * The socket that does that is made with the connect: if it cannot be
- * (out of descriptors), the connect is refused with ZS_ERR_ZMQ.
- */
-int32_t zs_connect_endpoint(zs_socket s, const char *endpoint, int32_t send_hwm, int32_t recv_hwm);
-
-/**
- * Disconnect an endpoint, whether it was connected with
- * zs_connect_endpoint or zs_connect_to_host (by the endpoint zs_endpoints
- * lists). ZS_ERR_NOT_CONNECTED if this socket is not connected to it.
- */
-int32_t zs_disconnect_endpoint(zs_socket s, const char *endpoint);
-
-/**
- * Set where zs_bind_to_port listens from now on: "*" (the default, as in
- * Storyplayer: every interface, reachable from the network), an IP
- * address such as "127.0.0.1" or "::1", or an interface name such as
- * "lo". The environment variable ZMQSOCKET_BIND_INTERFACE sets the
- * starting value, so a harness on a shared machine can keep every port on
- * loopback without changing its code. Existing binds are not moved.
- */
-int32_t zs_set_bind_interface(const char *iface);
+/* ---- 6. The host table ---- */
 
 /**
  * Add or replace a host in the process-wide host table. `host_id` is a
@@ -602,155 +458,7 @@ int32_t zs_hosts_load(const char *path);
  */
 int32_t zs_host_address(const char *host_id, char *buf, size_t cap);
 
-/**
- * The library's version: "zmqsocket X.Y.Z (libzmq A.B.C)". Static text,
- * never NULL.
- */
-const char *zs_version(void);
-
-/**
- * Set what ZS_TIMEOUT_DEFAULT means for later calls, in ms (`-1` =
- * forever, `0` = try once, `> 0` ms; the initial default is 5000 ms).
- * Returns ZS_OK, or ZS_ERR_INVALID_ARGUMENT for a value below -1.
- */
-int32_t zs_set_default_timeout(int32_t timeout_ms);
-
-/**
- * The number of sockets alive now (made and not yet destroyed).
- */
-int32_t zs_socket_count(void);
-
-/**
- * Destroy every socket, then wait until their unsent messages have left
- * or their lingers have run out (1000 ms unless zs_set_linger changed
- * them), so that nothing that could have been delivered is lost. Returns
- * how many sockets were destroyed. New sockets can be made afterwards.
- * Calls blocked on the destroyed sockets in other threads return
- * ZS_ERR_BAD_HANDLE. Bindings call this when their host process shuts
- * down.
- */
-int32_t zs_destroy_all(void);
-
-/**
- * The socket type named `name`, case-insensitive: "PAIR", "PUB", "SUB",
- * "REQ", "REP", "DEALER" (or "XREQ"), "ROUTER" (or "XREP"), "PULL" (or
- * "UPSTREAM"), "PUSH" (or "DOWNSTREAM"), "XPUB", "XSUB". Returns the type
- * (>= 0), ZS_ERR_UNKNOWN_SOCKET_TYPE, or ZS_ERR_INVALID_ARGUMENT for NULL
- * or non-UTF-8.
- */
-int32_t zs_socket_type_from_name(const char *name);
-
-/**
- * Receive one frame (as libzmq and php-zmq do: the next call gets the
- * next frame of a multi-part message) into `*out`, a single-frame
- * message. Waits at most `timeout_ms`; then ZS_ERR_TIMED_OUT. `*out` is
- * overwritten, never read (free what it held first); on failure it is
- * set to {NULL, 0, NULL}. Free it with zs_message_free.
- */
-int32_t zs_recv(zs_socket s, int32_t timeout_ms, struct zs_message *out);
-
-/**
- * Receive one frame, as zs_recv does, straight into the caller's buffer
- * `buf` of `cap` bytes: one call instead of zs_recv, reading the frame and
- * zs_message_free, for bindings whose every foreign call is costly (PHP
- * FFI, ctypes). Returns the frame's length (>= 0) or a zs_result code.
- * A frame of at most `cap` bytes is copied to `buf`, and `*overflow` is
- * left alone. A longer frame is neither truncated nor lost: it is handed
- * over in `*overflow` as a single-frame message (read it, then
- * zs_message_free it), and the return value is its length, greater than
- * `cap`. `buf` may be NULL only when `cap` is 0; `overflow` must not be
- * NULL. On failure nothing is written to `buf` or `*overflow`.
- */
-int64_t zs_recv_into(zs_socket s,
-                     int32_t timeout_ms,
-                     void *buf,
-                     size_t cap,
-                     struct zs_message *overflow);
-
-/**
- * zs_recv_into with its arguments in one struct (see zs_recv_args): one
- * argument instead of five, for bindings that pay per argument. Returns
- * what zs_recv_into returns, and writes `args->overflow` as it writes
- * `*overflow`; nothing else in `*args` is written. `args` must not be
- * NULL; `args->buf` may be NULL only when `args->cap` is 0.
- */
-int64_t zs_recv_packed(struct zs_recv_args *args);
-
-/**
- * Receive every frame of the next message into `*out`. As zs_recv
- * otherwise.
- */
-int32_t zs_recv_multi(zs_socket s, int32_t timeout_ms, struct zs_message *out);
-
-/**
- * Receive one frame without waiting: ZS_ERR_WOULD_BLOCK when there is
- * nothing to take now. As zs_recv otherwise.
- */
-int32_t zs_recv_nonblocking(zs_socket s, struct zs_message *out);
-
-/**
- * Receive a whole message without waiting: ZS_ERR_WOULD_BLOCK when there
- * is nothing to take now. As zs_recv_multi otherwise.
- */
-int32_t zs_recv_multi_nonblocking(zs_socket s, struct zs_message *out);
-
-/**
- * Release the frames a received message holds and zero the struct. NULL
- * and an already-freed (zeroed) message are fine. Freeing a copy of a
- * message struct that was already freed through another copy is
- * undefined, as with free().
- */
-void zs_message_free(struct zs_message *msg);
-
-/**
- * Static English text for a result code; never NULL. Unknown codes give
- * "unknown error code".
- */
-const char *zs_strerror(int32_t code);
-
-/**
- * The code of the calling thread's last failing call; 0 before any
- * failure. A successful call leaves it unchanged (errno's rule).
- */
-int32_t zs_last_error_code(void);
-
-/**
- * The text of the calling thread's last failing call, naming the
- * function, the argument or endpoint, and libzmq's reason (e.g.
- * "zs_bind_endpoint: tcp://127.0.0.1:5000: Address already in use"); "" before any
- * failure. Never NULL. Valid until the thread's next failing call.
- */
-const char *zs_last_error(void);
-
-/**
- * Send one single-part message of `len` bytes (`data` may be NULL when
- * `len` is 0). Waits at most `timeout_ms` for room to queue it (see
- * zs_timeout; 0 = try once); then ZS_ERR_TIMED_OUT. Other failures:
- * ZS_ERR_NOT_SUPPORTED (e.g. a PULL), ZS_ERR_WRONG_STATE (e.g. a REQ
- * sending twice), ZS_ERR_HOST_UNREACHABLE, ZS_ERR_MESSAGE_TOO_LARGE.
- */
-int32_t zs_send(zs_socket s, const void *data, size_t len, int32_t timeout_ms);
-
-/**
- * Send a multi-part message of `count` frames (at least 1; an empty
- * frame is allowed anywhere). The message is atomic: the peer gets all
- * its frames or none. Timeout and failures as zs_send. A ROUTER's first
- * frame is the peer's routing id.
- */
-int32_t zs_send_multi(zs_socket s, const struct zs_frame *frames, size_t count, int32_t timeout_ms);
-
-/**
- * Send a single-part message without waiting. Returns true when it was
- * queued, false otherwise; the reason (ZS_ERR_WOULD_BLOCK when there is
- * no room now, ZS_ERR_BAD_HANDLE...) is the thread's last error.
- */
-bool zs_send_nonblocking(zs_socket s, const void *data, size_t len);
-
-/**
- * Send a multi-part message without waiting; true when it was queued
- * (whole), false otherwise with the reason as the thread's last error.
- */
-bool zs_send_multi_nonblocking(zs_socket s, const struct zs_frame *frames, size_t count);
+/* ---- 7. Sockets ---- */
 
 /**
  * Make a socket of `type` (a zs_socket_type) and write its handle to
@@ -843,6 +551,255 @@ int32_t zs_subscribe(zs_socket s, const void *prefix, size_t len);
  */
 int32_t zs_unsubscribe(zs_socket s, const void *prefix, size_t len);
 
+/* ---- 8. Attaching ---- */
+
+/**
+ * Bind `tcp://<bind interface>:port` (the interface is `*` by default:
+ * every address, IPv4 and IPv6, reachable from the network; see
+ * zs_set_bind_interface). Both HWMs are set before binding (-1 = 100,
+ * 0 = no limit); since libzmq 4.2 a socket's HWMs apply to all its pipes,
+ * so the latest values set on a socket win for all its endpoints. Port 0
+ * binds an ephemeral port. Returns the bound port. A port this socket or
+ * anything else already holds is ZS_ERR_ADDRESS_IN_USE.
+ */
+int32_t zs_bind_to_port(zs_socket s, int32_t port, int32_t send_hwm, int32_t recv_hwm);
+
+/**
+ * Unbind from `port` (1..65535) by the endpoint libzmq resolved at bind
+ * time. When it returns, the port can be bound again at once (it waits,
+ * at most 2 s, until libzmq has really closed the listener).
+ * ZS_ERR_NOT_BOUND if this socket is not bound to it.
+ */
+int32_t zs_unbind_from_port(zs_socket s, int32_t port);
+
+/**
+ * Unbind from every port. ZS_OK with nothing bound.
+ */
+int32_t zs_unbind_from_all_ports(zs_socket s);
+
+/**
+ * Resolve `host_id` through the host table (an unknown id is
+ * ZS_ERR_UNKNOWN_HOST and changes nothing), set both HWMs, then connect
+ * `tcp://address:port` (`tcp://[address]:port` for IPv6). ZeroMQ connects
+ * lazily: success means the connect was accepted, not that a peer is
+ * there; messages sent meanwhile wait (up to the HWM) and leave once it
+ * is. Connecting again to the same host id and port, or to the same
+ * endpoint through another id, is ZS_ERR_ALREADY_CONNECTED; connecting
+ * to an endpoint this socket is bound to under the same string is
+ * ZS_ERR_ADDRESS_IN_USE (see zs_bind_endpoint).
+ */
+int32_t zs_connect_to_host(zs_socket s,
+                           const char *host_id,
+                           int32_t port,
+                           int32_t send_hwm,
+                           int32_t recv_hwm);
+
+/**
+ * Disconnect from `host_id`'s `port`, by the endpoint recorded at connect
+ * time (even if the host table changed since). ZS_ERR_NOT_CONNECTED if
+ * this socket is not connected there.
+ */
+int32_t zs_disconnect_from_host(zs_socket s, const char *host_id, int32_t port);
+
+/**
+ * Disconnect from every host. ZS_OK with nothing connected.
+ */
+int32_t zs_disconnect_from_all_hosts(zs_socket s);
+
+/**
+ * zs_unbind_from_all_ports, then zs_disconnect_from_all_hosts. The
+ * socket stays usable (bind or connect it again); destroy it with
+ * zs_socket_destroy.
+ */
+int32_t zs_close(zs_socket s);
+
+/* ---- 9. Sending ---- */
+
+/**
+ * Send one single-part message of `len` bytes (`data` may be NULL when
+ * `len` is 0). Waits at most `timeout_ms` for room to queue it (see
+ * zs_timeout; 0 = try once); then ZS_ERR_TIMED_OUT. Other failures:
+ * ZS_ERR_NOT_SUPPORTED (e.g. a PULL), ZS_ERR_WRONG_STATE (e.g. a REQ
+ * sending twice), ZS_ERR_HOST_UNREACHABLE, ZS_ERR_MESSAGE_TOO_LARGE.
+ */
+int32_t zs_send(zs_socket s, const void *data, size_t len, int32_t timeout_ms);
+
+/**
+ * Send a multi-part message of `count` frames (at least 1; an empty
+ * frame is allowed anywhere). The message is atomic: the peer gets all
+ * its frames or none. Timeout and failures as zs_send. A ROUTER's first
+ * frame is the peer's routing id.
+ */
+int32_t zs_send_multi(zs_socket s, const struct zs_frame *frames, size_t count, int32_t timeout_ms);
+
+/**
+ * Send a single-part message without waiting. Returns true when it was
+ * queued, false otherwise; the reason (ZS_ERR_WOULD_BLOCK when there is
+ * no room now, ZS_ERR_BAD_HANDLE...) is the thread's last error.
+ */
+bool zs_send_nonblocking(zs_socket s, const void *data, size_t len);
+
+/**
+ * Send a multi-part message without waiting; true when it was queued
+ * (whole), false otherwise with the reason as the thread's last error.
+ */
+bool zs_send_multi_nonblocking(zs_socket s, const struct zs_frame *frames, size_t count);
+
+/* ---- 10. Receiving ---- */
+
+/**
+ * Receive one frame (as libzmq and php-zmq do: the next call gets the
+ * next frame of a multi-part message) into `*out`, a single-frame
+ * message. Waits at most `timeout_ms`; then ZS_ERR_TIMED_OUT. `*out` is
+ * overwritten, never read (free what it held first); on failure it is
+ * set to {NULL, 0, NULL}. Free it with zs_message_free.
+ */
+int32_t zs_recv(zs_socket s, int32_t timeout_ms, struct zs_message *out);
+
+/**
+ * Receive one frame, as zs_recv does, straight into the caller's buffer
+ * `buf` of `cap` bytes: one call instead of zs_recv, reading the frame and
+ * zs_message_free, for bindings whose every foreign call is costly (PHP
+ * FFI, ctypes). Returns the frame's length (>= 0) or a zs_result code.
+ * A frame of at most `cap` bytes is copied to `buf`, and `*overflow` is
+ * left alone. A longer frame is neither truncated nor lost: it is handed
+ * over in `*overflow` as a single-frame message (read it, then
+ * zs_message_free it), and the return value is its length, greater than
+ * `cap`. `buf` may be NULL only when `cap` is 0; `overflow` must not be
+ * NULL. On failure nothing is written to `buf` or `*overflow`.
+ */
+int64_t zs_recv_into(zs_socket s,
+                     int32_t timeout_ms,
+                     void *buf,
+                     size_t cap,
+                     struct zs_message *overflow);
+
+/**
+ * zs_recv_into with its arguments in one struct (see zs_recv_args): one
+ * argument instead of five, for bindings that pay per argument. Returns
+ * what zs_recv_into returns, and writes `args->overflow` as it writes
+ * `*overflow`; nothing else in `*args` is written. `args` must not be
+ * NULL; `args->buf` may be NULL only when `args->cap` is 0.
+ */
+int64_t zs_recv_packed(struct zs_recv_args *args);
+
+/**
+ * Receive every frame of the next message into `*out`. As zs_recv
+ * otherwise.
+ */
+int32_t zs_recv_multi(zs_socket s, int32_t timeout_ms, struct zs_message *out);
+
+/**
+ * Receive one frame without waiting: ZS_ERR_WOULD_BLOCK when there is
+ * nothing to take now. As zs_recv otherwise.
+ */
+int32_t zs_recv_nonblocking(zs_socket s, struct zs_message *out);
+
+/**
+ * Receive a whole message without waiting: ZS_ERR_WOULD_BLOCK when there
+ * is nothing to take now. As zs_recv_multi otherwise.
+ */
+int32_t zs_recv_multi_nonblocking(zs_socket s, struct zs_message *out);
+
+/**
+ * Release the frames a received message holds and zero the struct. NULL
+ * and an already-freed (zeroed) message are fine. Freeing a copy of a
+ * message struct that was already freed through another copy is
+ * undefined, as with free().
+ */
+void zs_message_free(struct zs_message *msg);
+
+/* ---- 11. Asking ---- */
+
+/**
+ * True if this socket is bound to `port` and has not unbound since.
+ * False otherwise, and also for a bad handle or port (the thread's last
+ * error then says which).
+ */
+bool zs_is_bound_to_port(zs_socket s, int32_t port);
+
+/**
+ * True if this socket is connected (asked to connect: ZeroMQ connects
+ * lazily) to `host_id`'s `port` and has not disconnected since. False
+ * otherwise, and also for a bad argument (the thread's last error then
+ * says which).
+ */
+bool zs_is_connected_to_host(zs_socket s, const char *host_id, int32_t port);
+
+/**
+ * Write up to `cap` of the ports this socket is bound to, ascending, into
+ * `ports` and return how many there are (which may be more than `cap`).
+ * `ports` may be NULL when `cap` is 0.
+ */
+int32_t zs_bound_ports(zs_socket s, int32_t *ports, size_t cap);
+
+/**
+ * Write the socket's attachments into `buf`, one line each ending in
+ * "\n": "bind <endpoint>" for each bind (the endpoint libzmq resolved,
+ * e.g. "tcp://[::]:5000"), then "connect <host_id>:<port> <endpoint>" for
+ * each connect, each in the order they were made. snprintf's rules: at
+ * most `cap` bytes, NUL-terminated when `cap > 0`; returns the full
+ * length (without the NUL). "" when nothing is attached.
+ */
+int32_t zs_endpoints(zs_socket s, char *buf, size_t cap);
+
+/* ---- 13. Bulk traffic ---- */
+
+/**
+ * Send the message of `count` frames `repeat` (>= 0) times, in a native
+ * loop, and return how many were sent. `timeout_ms` applies to each
+ * message: one that cannot be queued in time ends the pump early, which
+ * returns the count sent so far and sets the thread's last error (a
+ * negative code is returned only when nothing was sent). `flags` is 0 or
+ * ZS_SEQUENCED: each message then gets an extra first frame of 16 bytes,
+ * the socket's random 64-bit stream id and a sequence number counting
+ * from 0 per socket across calls (both little-endian). Destroying the
+ * socket from another thread ends a pump at once.
+ *
+ * With ZS_SCHED_BATCH in `flags` (Linux, sched(7)), the calling thread
+ * runs under SCHED_BATCH for the call, if it runs under plain SCHED_OTHER
+ * (not with SCHED_RESET_ON_FORK), and is put back to SCHED_OTHER before
+ * the call returns, unless its policy was changed by someone else in the
+ * meantime. Its nice value is kept; libzmq's I/O threads are not
+ * touched. When libzmq's I/O thread wakes the loop's thread (a message
+ * arrived, or the queue has room), a batch thread does not preempt it on
+ * their shared core: the I/O thread goes on and moves more messages
+ * before the loop runs again. That is for throughput on a busy machine
+ * (on a 2-core VM, 21-run PHP benches of 100-byte messages went from
+ * 4.0-4.2 to 5.1 M msg/s; the gain varies from run to run), at the cost
+ * of a later wake-up and four more system calls per call (one for a
+ * thread it leaves alone). A thread under another policy is left alone,
+ * and a change the kernel refuses (a seccomp filter, gVisor) is ignored:
+ * the call then runs as it is. Without the flag, nothing is changed.
+ */
+int64_t zs_pump(zs_socket s,
+                const struct zs_frame *frames,
+                size_t count,
+                int64_t repeat,
+                uint32_t flags,
+                int32_t timeout_ms);
+
+/**
+ * Receive until `expected` messages have arrived (-1: no limit) or none
+ * arrives for `timeout_ms`, in a native loop. Returns ZS_OK when
+ * `expected` was reached, ZS_ERR_TIMED_OUT otherwise, and fills `*out`
+ * either way (on an argument error it is zeroed). With ZS_SEQUENCED it
+ * reads each message's sequence frame (see zs_pump; a message whose first
+ * frame is not 16 bytes followed by more counts as unsequenced) and
+ * counts gaps, duplicates and late messages per stream; the socket
+ * remembers each stream's progress across calls, a new stream starting at
+ * 0. Destroying the socket from another thread ends a drain at once.
+ * ZS_SCHED_BATCH in `flags` runs the calling thread under SCHED_BATCH
+ * for the call, as for zs_pump.
+ */
+int32_t zs_drain(zs_socket s,
+                 int64_t expected,
+                 uint32_t flags,
+                 int32_t timeout_ms,
+                 struct zs_drain_stats *out);
+
+/* ---- 14. Connection state and polling ---- */
+
 /**
  * Wait until the ZMTP handshake with `host_id`'s `port` (connected with
  * zs_connect_to_host) has completed: ZS_OK at once if it already has,
@@ -881,3 +838,68 @@ int32_t zs_wait_peers(zs_socket s, int32_t n, int32_t timeout_ms);
  * on them are not shut out.
  */
 int32_t zs_poll(const zs_socket *sockets, size_t count, int32_t timeout_ms, bool *readable);
+
+/* ---- 15. Any endpoint, and where binds listen ---- */
+
+/**
+ * Bind any libzmq endpoint (`tcp://127.0.0.1:0`, `ipc:///tmp/x.sock`,
+ * `inproc://name`), with both HWMs set first as zs_bind_to_port does.
+ * Returns the TCP port (the ephemeral one for port 0), or 0 for other
+ * transports. Tracked like zs_bind_to_port: listed by zs_endpoints (as
+ * libzmq resolved it), counted by zs_bound_ports and zs_is_bound_to_port
+ * when it is TCP, and removed by zs_unbind_from_all_ports and zs_close. A
+ * malformed endpoint or unknown transport is ZS_ERR_INVALID_ARGUMENT; one
+ * already taken is ZS_ERR_ADDRESS_IN_USE, and so is an endpoint this
+ * socket is connected to under the same string (libzmq keys binds and
+ * connects by that string, so a disconnect would end the bind too). A
+ * destroyed socket's inproc names can be bound again at once.
+ */
+int32_t zs_bind_endpoint(zs_socket s, const char *endpoint, int32_t send_hwm, int32_t recv_hwm);
+
+/**
+ * Unbind an endpoint, given as it was bound (e.g. with port 0) or as libzmq
+ * resolved it (`tcp://[::]:41234`, as zs_endpoints lists it). A TCP
+ * unbind waits, as zs_unbind_from_port does, until the port is free.
+ * ZS_ERR_NOT_BOUND if this socket is not bound to it.
+ */
+int32_t zs_unbind_endpoint(zs_socket s, const char *endpoint);
+
+/**
+ * Connect any libzmq endpoint, with both HWMs set first as
+ * zs_connect_to_host does (lazily: success means the connect was
+ * accepted). Listed by zs_endpoints as "connect <endpoint>", removed by
+ * zs_disconnect_from_all_hosts and zs_close. The same endpoint twice (by
+ * either form) is ZS_ERR_ALREADY_CONNECTED; an endpoint this socket is
+ * bound to under the same string is ZS_ERR_ADDRESS_IN_USE.
+ *
+ * inproc: as in libzmq, a socket may connect to a name nobody has bound
+ * yet; its connection waits, messages queue up to the HWM, and it is made
+ * when the name is bound. One socket at a time may wait for a given name:
+ * a second socket's connect to the same unbound name is
+ * ZS_ERR_WRONG_STATE (bind first, or connect after the bind). The reason
+ * is a libzmq 4.3.4 defect: a waiting connection that is disconnected or
+ * whose socket is destroyed is freed but left in libzmq's list, and the
+ * next bind of the name uses freed memory. zmqsocket takes a waiting
+ * connection off that list before dropping it, by binding the name for a
+ * moment, which would also take every other socket's waiting connection.
+ * The socket that does that is made with the connect: if it cannot be
+ * (out of descriptors), the connect is refused with ZS_ERR_ZMQ.
+ */
+int32_t zs_connect_endpoint(zs_socket s, const char *endpoint, int32_t send_hwm, int32_t recv_hwm);
+
+/**
+ * Disconnect an endpoint, whether it was connected with
+ * zs_connect_endpoint or zs_connect_to_host (by the endpoint zs_endpoints
+ * lists). ZS_ERR_NOT_CONNECTED if this socket is not connected to it.
+ */
+int32_t zs_disconnect_endpoint(zs_socket s, const char *endpoint);
+
+/**
+ * Set where zs_bind_to_port listens from now on: "*" (the default, as in
+ * Storyplayer: every interface, reachable from the network), an IP
+ * address such as "127.0.0.1" or "::1", or an interface name such as
+ * "lo". The environment variable ZMQSOCKET_BIND_INTERFACE sets the
+ * starting value, so a harness on a shared machine can keep every port on
+ * loopback without changing its code. Existing binds are not moved.
+ */
+int32_t zs_set_bind_interface(const char *iface);

@@ -53,7 +53,8 @@ pub use types::{
 
 #[cfg(test)]
 mod header_tests {
-    /// The committed headers are what build.rs generates from this source.
+    /// The committed headers are what build.rs generates from this source
+    /// (`make headers` refreshes them).
     #[test]
     fn committed_headers_are_current() {
         for name in ["zmqsocket.h", "zmqsocket_ffi.h"] {
@@ -63,7 +64,7 @@ mod header_tests {
                     .unwrap();
             assert!(
                 generated == committed,
-                "include/{name} is stale: rebuild and commit it"
+                "include/{name} is stale: run `make headers` and commit it"
             );
         }
     }

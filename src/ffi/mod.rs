@@ -12,18 +12,18 @@
 pub(crate) mod args;
 pub(crate) mod boundary;
 
-// In SPEC order: the header lists them so.
-pub mod ask;
-pub mod attach;
-pub mod bulk;
-pub mod endpoints;
-pub mod hosts;
-pub mod library;
-pub mod recv;
+// In SPEC order: the header lists them so (rustfmt.toml keeps it).
 pub mod results;
-pub mod send;
+pub mod library;
+pub mod hosts;
 pub mod sockets;
+pub mod attach;
+pub mod send;
+pub mod recv;
+pub mod ask;
+pub mod bulk;
 pub mod state;
+pub mod endpoints;
 
 use std::os::raw::c_char;
 
