@@ -8,8 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-const EXPORTED_TYPES: [&str; 9] = [
-    "zs_result",
+const EXPORTED_TYPES: [&str; 8] = [
     "zs_socket_type",
     "zs_timeout",
     "zs_hwm",
@@ -20,7 +19,44 @@ const EXPORTED_TYPES: [&str; 9] = [
     "zs_drain_stats",
 ];
 
-fn base_config() -> cbindgen::Config {
+/// The C enum `zs_result`, from the `result_codes!` table in
+/// src/error.rs (cbindgen does not expand macros): its doc comments and
+/// `NAME = VALUE => c"text",` lines.
+fn result_enum(crate_dir: &Path) -> String {
+    let src = std::fs::read_to_string(crate_dir.join("src/error.rs")).expect("read src/error.rs");
+    let start = src
+        .find("\nresult_codes! {")
+        .expect("src/error.rs has the result_codes! table");
+    let mut out = String::new();
+    let mut doc: Vec<&str> = Vec::new();
+    let comment = |doc: &mut Vec<&str>, indent: &str, out: &mut String| {
+        out.push_str(&format!("{indent}/**\n"));
+        for line in doc.drain(..) {
+            let line = format!("{indent} * {line}");
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out.push_str(&format!("{indent} */\n"));
+    };
+    for line in src[start..].lines().skip(1) {
+        let line = line.trim();
+        if let Some(text) = line.strip_prefix("///") {
+            doc.push(text.strip_prefix(' ').unwrap_or(text));
+        } else if line.starts_with("enum zs_result {") {
+            comment(&mut doc, "", &mut out);
+            out.push_str("enum zs_result {\n");
+        } else if let Some((name_value, _text)) = line.split_once(" => ") {
+            comment(&mut doc, "  ", &mut out);
+            out.push_str(&format!("  {name_value},\n"));
+        } else if line == "}" {
+            out.push_str("};");
+            return out;
+        }
+    }
+    panic!("the result_codes! table in src/error.rs does not end");
+}
+
+fn base_config(result_enum: &str) -> cbindgen::Config {
     let mut c = cbindgen::Config {
         language: cbindgen::Language::C,
         documentation: true,
@@ -35,7 +71,8 @@ fn base_config() -> cbindgen::Config {
     // Tag style keeps `enum zs_socket_type` apart from the function
     // `zs_socket_type()`; the structs get their typedefs here.
     c.after_includes = Some(
-        "\ntypedef struct zs_frame zs_frame;\ntypedef struct zs_message zs_message;\ntypedef struct zs_recv_args zs_recv_args;\ntypedef struct zs_drain_stats zs_drain_stats;".to_string(),
+        "\ntypedef struct zs_frame zs_frame;\ntypedef struct zs_message zs_message;\ntypedef struct zs_recv_args zs_recv_args;\ntypedef struct zs_drain_stats zs_drain_stats;\n\n".to_string()
+            + result_enum,
     );
     c
 }
@@ -126,7 +163,8 @@ fn main() {
 
     let header = std::fs::read_to_string(crate_dir.join("src/header.txt")).unwrap();
 
-    let mut c = base_config();
+    let codes = result_enum(&crate_dir);
+    let mut c = base_config(&codes);
     c.include_guard = Some("ZMQSOCKET_H".to_string());
     c.cpp_compat = true;
     c.no_includes = true;
@@ -134,7 +172,7 @@ fn main() {
     c.header = Some(header.clone());
     generate(c, &crate_dir, &out_dir.join("zmqsocket.h"));
 
-    let mut f = base_config();
+    let mut f = base_config(&codes);
     f.no_includes = true;
     f.header = Some(format!(
         "#define FFI_SCOPE \"zmqsocket\"\n#define FFI_LIB \"libzmqsocket.so\"\n{header}"

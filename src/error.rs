@@ -6,50 +6,82 @@ use std::ffi::{CStr, CString};
 use std::fmt;
 use std::os::raw::c_char;
 
-/// Result codes. Functions that can fail return `int32_t`: `>= 0` is
-/// success, `< 0` is one of these.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(non_camel_case_types)]
-pub enum zs_result {
-    /// Success.
-    ZS_OK = 0,
-    /// NULL where not allowed, port out of range, bad length, HWM < -1,
-    /// timeout < -2, linger < -1, string not UTF-8.
-    ZS_ERR_INVALID_ARGUMENT = -1,
-    /// 0, a handle never issued, or one already destroyed.
-    ZS_ERR_BAD_HANDLE = -2,
-    /// Type number or name not in `zs_socket_type`.
-    ZS_ERR_UNKNOWN_SOCKET_TYPE = -3,
-    /// Host id not in the host table and not an IP literal.
-    ZS_ERR_UNKNOWN_HOST = -4,
-    /// Send or receive did not complete within the timeout.
-    ZS_ERR_TIMED_OUT = -5,
-    /// Non-blocking call could not complete now.
-    ZS_ERR_WOULD_BLOCK = -6,
-    /// Unbind from a port this socket is not bound to.
-    ZS_ERR_NOT_BOUND = -7,
-    /// Disconnect from a host/port this socket is not connected to.
-    ZS_ERR_NOT_CONNECTED = -8,
-    /// Connect to a host/port (or endpoint) this socket is already connected to.
-    ZS_ERR_ALREADY_CONNECTED = -9,
-    /// The port is taken (by this socket or anything else).
-    ZS_ERR_ADDRESS_IN_USE = -10,
-    /// The socket type cannot do this (send on PULL, subscribe on PUSH...).
-    ZS_ERR_NOT_SUPPORTED = -11,
-    /// The socket's pattern forbids it now (REQ sending twice, routing id
-    /// after the first bind or connect...).
-    ZS_ERR_WRONG_STATE = -12,
-    /// A ROUTER's message names no connected peer.
-    ZS_ERR_HOST_UNREACHABLE = -13,
-    /// A message to send is above the socket's maximum message size.
-    ZS_ERR_MESSAGE_TOO_LARGE = -14,
-    /// A file could not be read (host file).
-    ZS_ERR_IO = -15,
-    /// Any other libzmq error; the last error names it.
-    ZS_ERR_ZMQ = -16,
-    /// A bug: a caught panic or broken invariant.
-    ZS_ERR_INTERNAL = -99,
+/// Defines `zs_result` and its texts from one table (see below).
+macro_rules! result_codes {
+    (
+        $(#[doc = $edoc:literal])*
+        enum zs_result {
+            $( $(#[doc = $doc:literal])+ $name:ident = $value:literal => $text:literal, )+
+        }
+    ) => {
+        $(#[doc = $edoc])*
+        #[repr(C)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[allow(non_camel_case_types)]
+        pub enum zs_result {
+            $( $(#[doc = $doc])+ $name = $value, )+
+        }
+
+        impl zs_result {
+            /// Every code, in the table's order.
+            pub const ALL: &'static [zs_result] = &[$(zs_result::$name),+];
+
+            /// Static description of the code.
+            pub fn describe(code: i32) -> &'static CStr {
+                match code {
+                    $( $value => $text, )+
+                    _ => c"unknown error code",
+                }
+            }
+        }
+    };
+}
+
+// The result codes, written once: this table gives the Rust enum, the
+// texts of zs_strerror, and (build.rs reads it) the C enum in both headers.
+result_codes! {
+    /// Result codes. Functions that can fail return `int32_t`: `>= 0` is
+    /// success, `< 0` is one of these.
+    enum zs_result {
+        /// Success.
+        ZS_OK = 0 => c"success",
+        /// NULL where not allowed, port out of range, bad length, HWM < -1,
+        /// timeout < -2, linger < -1, string not UTF-8.
+        ZS_ERR_INVALID_ARGUMENT = -1 => c"invalid argument",
+        /// 0, a handle never issued, or one already destroyed.
+        ZS_ERR_BAD_HANDLE = -2 => c"bad socket handle (never issued, or already destroyed)",
+        /// Type number or name not in `zs_socket_type`.
+        ZS_ERR_UNKNOWN_SOCKET_TYPE = -3 => c"unknown socket type",
+        /// Host id not in the host table and not an IP literal.
+        ZS_ERR_UNKNOWN_HOST = -4 => c"unknown host id",
+        /// Send or receive did not complete within the timeout.
+        ZS_ERR_TIMED_OUT = -5 => c"timed out",
+        /// Non-blocking call could not complete now.
+        ZS_ERR_WOULD_BLOCK = -6 => c"operation would block",
+        /// Unbind from a port this socket is not bound to.
+        ZS_ERR_NOT_BOUND = -7 => c"socket is not bound to that port",
+        /// Disconnect from a host/port this socket is not connected to.
+        ZS_ERR_NOT_CONNECTED = -8 => c"socket is not connected to that host and port",
+        /// Connect to a host/port (or endpoint) this socket is already connected to.
+        ZS_ERR_ALREADY_CONNECTED = -9 => c"socket is already connected to that host and port",
+        /// The port is taken (by this socket or anything else).
+        ZS_ERR_ADDRESS_IN_USE = -10 => c"address in use",
+        /// The socket type cannot do this (send on PULL, subscribe on PUSH...).
+        ZS_ERR_NOT_SUPPORTED = -11 => c"not supported by this socket type",
+        /// The socket's pattern forbids it now (REQ sending twice, routing id
+        /// after the first bind or connect...).
+        ZS_ERR_WRONG_STATE = -12 => c"not allowed in the socket's current state",
+        /// A ROUTER's message names no connected peer.
+        ZS_ERR_HOST_UNREACHABLE = -13 => c"host unreachable: no connected peer with that routing id",
+        /// A message to send is above the socket's maximum message size.
+        ZS_ERR_MESSAGE_TOO_LARGE = -14 => c"message too large",
+        /// A file could not be read (host file).
+        ZS_ERR_IO = -15 => c"I/O error",
+        /// Any other libzmq error; the last error names it.
+        ZS_ERR_ZMQ = -16 => c"libzmq error",
+        /// A bug: a caught panic or broken invariant.
+        ZS_ERR_INTERNAL = -99 => c"internal error (a bug in zmqsocket)",
+    }
 }
 
 use zs_result::*;
@@ -58,31 +90,6 @@ impl zs_result {
     /// The code as the C ABI returns it.
     pub const fn code(self) -> i32 {
         self as i32
-    }
-
-    /// Static description of the code.
-    pub fn describe(code: i32) -> &'static CStr {
-        match code {
-            0 => c"success",
-            -1 => c"invalid argument",
-            -2 => c"bad socket handle (never issued, or already destroyed)",
-            -3 => c"unknown socket type",
-            -4 => c"unknown host id",
-            -5 => c"timed out",
-            -6 => c"operation would block",
-            -7 => c"socket is not bound to that port",
-            -8 => c"socket is not connected to that host and port",
-            -9 => c"socket is already connected to that host and port",
-            -10 => c"address in use",
-            -11 => c"not supported by this socket type",
-            -12 => c"not allowed in the socket's current state",
-            -13 => c"host unreachable: no connected peer with that routing id",
-            -14 => c"message too large",
-            -15 => c"I/O error",
-            -16 => c"libzmq error",
-            -99 => c"internal error (a bug in zmqsocket)",
-            _ => c"unknown error code",
-        }
     }
 }
 
@@ -193,4 +200,24 @@ pub fn last_error_text() -> String {
     LAST_TEXT
         .try_with(|t| t.borrow().to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code of the table has its own text; anything else is
+    /// "unknown error code".
+    #[test]
+    fn every_code_has_its_own_text() {
+        let texts: std::collections::HashSet<&CStr> = zs_result::ALL
+            .iter()
+            .map(|c| zs_result::describe(c.code()))
+            .collect();
+        assert_eq!(texts.len(), zs_result::ALL.len());
+        assert!(!texts.contains(c"unknown error code"));
+        assert_eq!(zs_result::describe(-17), c"unknown error code");
+        assert_eq!(zs_result::describe(1), c"unknown error code");
+        assert_eq!(zs_result::ALL.len(), 18);
+    }
 }
