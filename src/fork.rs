@@ -8,8 +8,10 @@
 //! - before the fork, take the process-wide locks (host table, bind
 //!   interface, inproc registry, handle table), so that no other parent
 //!   thread holds one at the moment of the fork; each is held only to
-//!   update or read its table (never during a blocking call, an HWM
-//!   settle or a file read), so the fork waits for a brief holder at most;
+//!   update or read its table (never during a blocking call or a file
+//!   read; an inproc connect that changes the socket's HWMs holds the
+//!   registry while they settle, 500 ms at most), so the fork waits for a
+//!   brief holder at most;
 //! - in the parent, release them;
 //! - in the child (one thread, the one that forked), start an empty handle
 //!   table and inproc registry, forgetting the parent's sockets and

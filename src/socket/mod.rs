@@ -669,12 +669,12 @@ impl SocketState {
         if inproc::is_inproc(endpoint) {
             let id = self.raw.id();
             let ctx = Arc::clone(&self.ctx);
-            let before = self.prepare_attach(hwms, endpoint)?;
+            // The socket that would release a waiting connect is made
+            // first, so running out of descriptors is reported as that;
+            // so the HWMs are set under the registry's lock here (a fork
+            // may wait for their settling, at most HWM_SETTLE_ROUNDS).
             inproc::connect(&ctx, id, endpoint, || {
-                self.attach_prepared(endpoint, |s| s.connect(endpoint))
-            })
-            .inspect_err(|_| {
-                let _ = self.set_hwms(before, endpoint);
+                self.attach_with_hwms(hwms, endpoint, |s| s.connect(endpoint))
             })?;
         } else {
             self.attach_with_hwms(hwms, endpoint, |s| s.connect(endpoint))?;
