@@ -8,6 +8,7 @@
 //! - [`sys`]: libzmq and OS calls the zmq crate and std do not wrap;
 //! - [`types`]: the C types; [`error`]: result codes, the error type, the
 //!   per-thread last error; [`timeout`]: per-call timeouts and deadlines;
+//!   [`endpoint`]: what is read out of endpoint strings;
 //! - [`hosts`]: the host table; [`inproc`]: inproc names and libzmq's
 //!   connects waiting for a binder; [`monitor`]: a socket's monitor;
 //! - [`socket`]: one socket's state, options, binds and connects;
@@ -26,6 +27,8 @@ mod sys;
 pub mod error;
 mod timeout;
 pub mod types;
+
+mod endpoint;
 
 mod hosts;
 mod inproc;

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::endpoint::tcp_port;
 use crate::error::zs_result::*;
 use crate::error::{ZsError, ZsResult};
 use crate::sys::RawCtx;
@@ -36,16 +37,6 @@ type Gone = Box<dyn Fn(&str) -> bool + Send>;
 const MAX_IGNORED: usize = 32;
 
 static NEXT_MONITOR: AtomicU64 = AtomicU64::new(1);
-
-/// The port of a `tcp://host:port` endpoint.
-fn tcp_port(endpoint: &str) -> Option<u16> {
-    endpoint
-        .strip_prefix("tcp://")?
-        .rsplit(':')
-        .next()?
-        .parse()
-        .ok()
-}
 
 /// Forget connection `fd` (it ended).
 fn end(pending: &mut Vec<Conn>, live: &mut Vec<Conn>, fd: u32) {
@@ -123,7 +114,8 @@ impl Monitor {
 
     /// Read every event queued now.
     pub fn drain(&mut self) {
-        let Some(pair) = self.pair.as_ref() else {
+        // Out of self while its events are applied to self.
+        let Some(pair) = self.pair.take() else {
             return;
         };
         while let Ok(frames) = pair.recv_multipart(zmq::DONTWAIT) {
@@ -138,42 +130,50 @@ impl Monitor {
             let event = u16::from_ne_bytes([event[0], event[1]]);
             let fd = u32::from_ne_bytes([value[0], value[1], value[2], value[3]]);
             let endpoint = String::from_utf8_lossy(endpoint).into_owned();
-            if self.ignored.iter().any(|gone| gone(&endpoint)) {
-                continue;
-            }
-            if event & OPENED != 0 {
-                end(&mut self.pending, &mut self.live, fd);
-                self.pending.push(Conn { fd, endpoint });
-            } else if event == SUCCEEDED {
-                // The event names no descriptor: it is the newest pending
-                // connection on the same endpoint (a connect), else on the
-                // same TCP port (an accepted connection: the listener's
-                // `tcp://0.0.0.0:P` against the local address
-                // `tcp://127.0.0.1:P`), else the newest of all.
-                let port = tcp_port(&endpoint);
-                let i = self
-                    .pending
-                    .iter()
-                    .rposition(|c| c.endpoint == endpoint)
-                    .or_else(|| {
-                        port.and_then(|p| {
-                            self.pending
-                                .iter()
-                                .rposition(|c| tcp_port(&c.endpoint) == Some(p))
-                        })
+            self.apply(event, fd, endpoint);
+        }
+        self.pair = Some(pair);
+    }
+
+    /// Apply one event: a connection opened (ACCEPTED, CONNECTED, with its
+    /// descriptor), a handshake succeeded (no descriptor), a connection
+    /// ended (DISCONNECTED, with its descriptor).
+    fn apply(&mut self, event: u16, fd: u32, endpoint: String) {
+        if self.ignored.iter().any(|gone| gone(&endpoint)) {
+            return;
+        }
+        if event & OPENED != 0 {
+            end(&mut self.pending, &mut self.live, fd);
+            self.pending.push(Conn { fd, endpoint });
+        } else if event == SUCCEEDED {
+            // The event names no descriptor: it is the newest pending
+            // connection on the same endpoint (a connect), else on the
+            // same TCP port (an accepted connection: the listener's
+            // `tcp://0.0.0.0:P` against the local address
+            // `tcp://127.0.0.1:P`), else the newest of all.
+            let port = tcp_port(&endpoint);
+            let i = self
+                .pending
+                .iter()
+                .rposition(|c| c.endpoint == endpoint)
+                .or_else(|| {
+                    port.and_then(|p| {
+                        self.pending
+                            .iter()
+                            .rposition(|c| tcp_port(&c.endpoint) == Some(p))
                     })
-                    .or_else(|| self.pending.len().checked_sub(1));
-                // A handshake with no connection pending belongs to one we
-                // stopped counting (it ended, or we left its endpoint).
-                let Some(i) = i else {
-                    continue;
-                };
-                let fd = self.pending.remove(i).fd;
-                self.up_at.insert(endpoint.clone(), Instant::now());
-                self.live.push(Conn { fd, endpoint });
-            } else if event == DISCONNECTED {
-                end(&mut self.pending, &mut self.live, fd);
-            }
+                })
+                .or_else(|| self.pending.len().checked_sub(1));
+            // A handshake with no connection pending belongs to one we
+            // stopped counting (it ended, or we left its endpoint).
+            let Some(i) = i else {
+                return;
+            };
+            let fd = self.pending.remove(i).fd;
+            self.up_at.insert(endpoint.clone(), Instant::now());
+            self.live.push(Conn { fd, endpoint });
+        } else if event == DISCONNECTED {
+            end(&mut self.pending, &mut self.live, fd);
         }
     }
 
@@ -215,5 +215,71 @@ impl Monitor {
     /// the bind or connect, so that old events are read while ignored.
     pub fn attached(&mut self, endpoint: &str) {
         self.ignored.retain(|gone| !gone(endpoint));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONNECTED: u16 = zmq_sys::ZMQ_EVENT_CONNECTED as u16;
+    const ACCEPTED: u16 = zmq_sys::ZMQ_EVENT_ACCEPTED as u16;
+
+    fn ev(m: &mut Monitor, event: u16, fd: u32, endpoint: &str) {
+        m.apply(event, fd, endpoint.to_string());
+    }
+
+    #[test]
+    fn a_connect_is_live_once_its_handshake_succeeds() {
+        let mut m = Monitor::idle();
+        ev(&mut m, CONNECTED, 7, "tcp://127.0.0.1:5000");
+        assert_eq!(m.total(), 0, "connected is not yet a session");
+        ev(&mut m, SUCCEEDED, 0, "tcp://127.0.0.1:5000");
+        assert_eq!(m.live("tcp://127.0.0.1:5000"), 1);
+        assert!(m.up_at("tcp://127.0.0.1:5000").is_some());
+        ev(&mut m, DISCONNECTED, 7, "tcp://127.0.0.1:5000");
+        assert_eq!(m.total(), 0);
+    }
+
+    #[test]
+    fn an_accepted_connection_matches_by_port() {
+        let mut m = Monitor::idle();
+        ev(&mut m, ACCEPTED, 9, "tcp://0.0.0.0:6000");
+        ev(&mut m, ACCEPTED, 10, "tcp://0.0.0.0:6001");
+        // The handshake names the local address, not the listener's.
+        ev(&mut m, SUCCEEDED, 0, "tcp://127.0.0.1:6000");
+        assert_eq!(m.live("tcp://127.0.0.1:6000"), 1);
+        assert_eq!(m.pending.len(), 1);
+        assert_eq!(m.pending[0].fd, 10, "the other port's connection waits");
+        ev(&mut m, DISCONNECTED, 9, "tcp://0.0.0.0:6000");
+        assert_eq!(m.total(), 0);
+    }
+
+    #[test]
+    fn a_failed_handshake_never_becomes_a_session() {
+        let mut m = Monitor::idle();
+        ev(&mut m, ACCEPTED, 3, "tcp://0.0.0.0:7000");
+        ev(&mut m, DISCONNECTED, 3, "tcp://0.0.0.0:7000");
+        // A late success with nothing pending changes nothing.
+        ev(&mut m, SUCCEEDED, 0, "tcp://127.0.0.1:7000");
+        assert_eq!(m.total(), 0);
+    }
+
+    #[test]
+    fn ignored_endpoints_and_reused_descriptors() {
+        let mut m = Monitor::idle();
+        m.forget(|e| e == "tcp://127.0.0.1:1");
+        ev(&mut m, CONNECTED, 4, "tcp://127.0.0.1:1");
+        assert!(
+            m.pending.is_empty(),
+            "events of a forgotten endpoint are ignored"
+        );
+        m.attached("tcp://127.0.0.1:1");
+        ev(&mut m, CONNECTED, 4, "tcp://127.0.0.1:1");
+        ev(&mut m, SUCCEEDED, 0, "tcp://127.0.0.1:1");
+        // The descriptor is reused by a new connection: the old one ended.
+        ev(&mut m, CONNECTED, 4, "tcp://127.0.0.1:2");
+        assert_eq!(m.total(), 0);
+        assert_eq!(m.pending.len(), 1);
     }
 }

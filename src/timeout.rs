@@ -117,3 +117,52 @@ pub fn interrupted(what: &str) -> ZsError {
         format!("{what}: the socket was destroyed during the call"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timeout_arguments() {
+        assert_eq!(Wait::from_timeout(0).unwrap(), Wait::Ms(0));
+        assert_eq!(Wait::from_timeout(250).unwrap(), Wait::Ms(250));
+        assert_eq!(Wait::from_timeout(-1).unwrap(), Wait::Forever);
+        // No unit test changes the default.
+        assert_eq!(Wait::from_timeout(-2).unwrap(), Wait::Ms(5000));
+        let e = Wait::from_timeout(-3).unwrap_err();
+        assert_eq!(e.code, ZS_ERR_INVALID_ARGUMENT);
+        assert!(e.msg.contains("timeout_ms -3"), "{}", e.msg);
+        assert!(set_default_timeout(-2).is_err());
+    }
+
+    #[test]
+    fn deadlines_hand_out_slices() {
+        assert_eq!(Deadline::new(Wait::Forever).next_slice(), Some(SLICE_MS));
+        let d = Deadline::new(Wait::Ms(10_000));
+        assert_eq!(
+            d.next_slice(),
+            Some(SLICE_MS),
+            "a long wait, one slice at a time"
+        );
+        let d = Deadline::new(Wait::Ms(20));
+        let first = d.next_slice().expect("time left");
+        assert!(first > 0 && first <= 20, "{first}");
+        assert_eq!(Deadline::new(Wait::Ms(0)).next_slice(), None);
+        // A wait with no end time (its one attempt is over) has no slice.
+        assert_eq!(Deadline::starting(Wait::Ms(100), None).next_slice(), None);
+        let d = Deadline::new(Wait::Ms(30));
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(d.next_slice(), None, "the time is up");
+    }
+
+    #[test]
+    fn running_out_says_how() {
+        let e = Deadline::new(Wait::NonBlocking).timed_out("socket 1 (PULL)");
+        assert_eq!(e.code, ZS_ERR_WOULD_BLOCK);
+        assert_eq!(e.msg, "socket 1 (PULL): would block");
+        let e = Deadline::new(Wait::Ms(30)).timed_out("socket 1 (PULL)");
+        assert_eq!(e.code, ZS_ERR_TIMED_OUT);
+        assert_eq!(e.msg, "socket 1 (PULL): timed out after 30 ms");
+        assert_eq!(interrupted("x").code, ZS_ERR_BAD_HANDLE);
+    }
+}

@@ -5,6 +5,7 @@ use std::net::{Ipv6Addr, SocketAddr, TcpListener};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use crate::endpoint::{endpoint_port, is_ipv4_tcp, is_wildcard_port, same_tcp_addr};
 use crate::error::zs_result::*;
 use crate::error::{from_zmq, invalid, ZsError, ZsResult};
 use crate::hosts;
@@ -185,25 +186,6 @@ pub fn port_value(port: i32, lo: i32) -> ZsResult<u16> {
             "port {port} is out of range ({lo}..65535)"
         )))
     }
-}
-
-/// True for `tcp://a.b.c.d:port`.
-fn is_ipv4_tcp(endpoint: &str) -> bool {
-    endpoint
-        .strip_prefix("tcp://")
-        .and_then(|a| a.rsplit_once(':'))
-        .is_some_and(|(host, _)| host.parse::<std::net::Ipv4Addr>().is_ok())
-}
-
-/// True for a TCP endpoint asking for an ephemeral port (`tcp://*:0`,
-/// `tcp://*:*`), which may be bound more than once.
-fn is_wildcard_port(endpoint: &str) -> bool {
-    endpoint.starts_with("tcp://") && (endpoint.ends_with(":0") || endpoint.ends_with(":*"))
-}
-
-/// The port at the end of a resolved TCP endpoint.
-fn endpoint_port(endpoint: &str) -> Option<u16> {
-    endpoint.rsplit(':').next()?.parse().ok()
 }
 
 /// The ZAP domain every socket gets (see [`SocketState::new`]).
@@ -761,13 +743,6 @@ impl SocketState {
         let disconnected = self.disconnect_from_all_hosts();
         unbound.and(disconnected)
     }
-}
-
-/// True if two endpoints are the same TCP address (`tcp://[::1]:5000` and
-/// `tcp://[0:0::1]:5000`); false if either is not an IP address and port.
-fn same_tcp_addr(a: &str, b: &str) -> bool {
-    let addr = |e: &str| e.strip_prefix("tcp://")?.parse::<SocketAddr>().ok();
-    matches!((addr(a), addr(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// libzmq keys a socket's binds and connects by the endpoint string alone:

@@ -52,3 +52,66 @@ pub fn track(t: &mut StreamTracker, seq: u64, stats: &mut zs_drain_stats) {
 
 /// Streams a draining socket has seen, by stream id.
 pub type Streams = HashMap<u64, StreamTracker>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(seqs: &[u64]) -> zs_drain_stats {
+        let mut t = StreamTracker::default();
+        let mut stats = zs_drain_stats::default();
+        for &s in seqs {
+            track(&mut t, s, &mut stats);
+        }
+        stats
+    }
+
+    #[test]
+    fn in_order_is_clean() {
+        assert_eq!(run(&[0, 1, 2, 3]), zs_drain_stats::default());
+    }
+
+    #[test]
+    fn a_gap_then_the_late_message() {
+        let s = run(&[0, 3]);
+        assert_eq!((s.gaps, s.out_of_order, s.duplicates), (2, 0, 0));
+        // 1 arrives late: one gap fewer, one out of order.
+        let s = run(&[0, 3, 1]);
+        assert_eq!((s.gaps, s.out_of_order, s.duplicates), (1, 1, 0));
+        let s = run(&[0, 3, 1, 2]);
+        assert_eq!((s.gaps, s.out_of_order, s.duplicates), (0, 2, 0));
+    }
+
+    #[test]
+    fn duplicates_of_seen_and_of_late_messages() {
+        let s = run(&[0, 1, 1, 0]);
+        assert_eq!((s.gaps, s.out_of_order, s.duplicates), (0, 0, 2));
+        let s = run(&[0, 2, 1, 1]);
+        assert_eq!((s.gaps, s.out_of_order, s.duplicates), (0, 1, 1));
+    }
+
+    #[test]
+    fn a_stream_starting_late_counts_its_first_numbers_missing() {
+        let s = run(&[5, 6]);
+        assert_eq!(s.gaps, 5);
+    }
+
+    #[test]
+    fn skipped_numbers_are_remembered_up_to_the_bound() {
+        let mut t = StreamTracker::default();
+        let mut stats = zs_drain_stats::default();
+        track(&mut t, MAX_MISSING as u64 + 10, &mut stats);
+        assert_eq!(stats.gaps, MAX_MISSING as u64 + 10);
+        assert_eq!(t.missing.len(), MAX_MISSING);
+        // Beyond the bound, a late message is taken for a duplicate.
+        track(&mut t, MAX_MISSING as u64 + 5, &mut stats);
+        assert_eq!((stats.out_of_order, stats.duplicates), (0, 1));
+        track(&mut t, 3, &mut stats);
+        assert_eq!(stats.out_of_order, 1);
+    }
+
+    #[test]
+    fn stream_ids_differ() {
+        assert_ne!(new_stream_id(1), new_stream_id(1));
+    }
+}
