@@ -289,8 +289,8 @@ struct zs_message {
 
 /**
  * The arguments of `zs_recv_packed`: `zs_recv_into`'s, in one struct, so
- * that a binding whose every foreign argument costs (PHP FFI: about 13 ns
- * each) makes the call with one. The caller fills the first four fields
+ * that a binding whose every foreign argument costs (PHP FFI) makes the
+ * call with one. The caller fills the first four fields
  * (and may keep the struct for the next call); the library writes only
  * `overflow`, and only for a frame longer than `cap`.
  */
@@ -773,10 +773,8 @@ int32_t zs_endpoints(zs_socket s, char *buf, size_t cap);
  * arrived, or the queue has room), a batch thread does not preempt it on
  * their shared core: the I/O thread goes on and moves more messages
  * before the loop runs again. That is for throughput on a busy machine
- * (on a 2-core VM, 21-run PHP benches of 100-byte messages went from
- * 4.0-4.2 to 5.1 M msg/s; the gain varies from run to run), at the cost
- * of a later wake-up and four more system calls per call (one for a
- * thread it leaves alone). A thread under another policy is left alone,
+ * (figures: docs/performance.md), at the cost of a later wake-up and
+ * four more system calls per call (one for a thread it leaves alone). A thread under another policy is left alone,
  * and a change the kernel refuses (a seccomp filter, gVisor) is ignored:
  * the call then runs as it is. Without the flag, nothing is changed.
  */
@@ -884,14 +882,10 @@ int32_t zs_unbind_endpoint(zs_socket s, const char *endpoint);
  * yet; its connection waits, messages queue up to the HWM, and it is made
  * when the name is bound. One socket at a time may wait for a given name:
  * a second socket's connect to the same unbound name is
- * ZS_ERR_WRONG_STATE (bind first, or connect after the bind). The reason
- * is a libzmq 4.3.4 defect: a waiting connection that is disconnected or
- * whose socket is destroyed is freed but left in libzmq's list, and the
- * next bind of the name uses freed memory. zmqsocket takes a waiting
- * connection off that list before dropping it, by binding the name for a
- * moment, which would also take every other socket's waiting connection.
- * The socket that does that is made with the connect: if it cannot be
- * (out of descriptors), the connect is refused with ZS_ERR_ZMQ.
+ * ZS_ERR_WRONG_STATE (bind first, or connect after the bind): a libzmq
+ * defect forces this (docs/libzmq-defects.md). A connect that cannot
+ * also get the socket that would later release it (out of descriptors)
+ * is ZS_ERR_ZMQ.
  */
 int32_t zs_connect_endpoint(zs_socket s, const char *endpoint, int32_t send_hwm, int32_t recv_hwm);
 

@@ -1,18 +1,11 @@
 //! inproc names: who binds them, and the one connect that may wait for a
 //! binder.
 //!
-//! libzmq 4.3.4 lets a socket connect to an inproc name nobody has bound
-//! yet: the connection waits in the context until a bind of the name. If
-//! the connecting socket disconnects it, or is closed, before that bind,
-//! libzmq frees the waiting pipe but keeps it in the context's list, and
-//! the next bind of the name uses freed memory (a crash, or a corrupted
-//! binder). zmqsocket therefore takes the waiting connection off libzmq's
-//! list before it drops one: it binds the name with a throw-away socket
-//! (which consumes every waiting connection of that name), ends the
-//! connection, and unbinds and closes the throw-away socket. That socket is
-//! made when the connect is (a connect that cannot have one is refused), so
-//! that dropping the connection never depends on a resource that may have
-//! run out by then (descriptors): an inproc bind needs none.
+//! libzmq frees an inproc connect still waiting for a binder but keeps it
+//! listed, so the next bind of the name would use freed memory
+//! (docs/libzmq-defects.md). Before dropping such a connect, a throw-away
+//! socket, made with the connect (so that nothing can run out later),
+//! binds the name for a moment, then unbinds and closes.
 //!
 //! Because that bind consumes every waiting connection of the name, only
 //! one socket at a time may wait for a given name; a second connect to the

@@ -44,8 +44,8 @@ impl zs_message {
 }
 
 /// The arguments of `zs_recv_packed`: `zs_recv_into`'s, in one struct, so
-/// that a binding whose every foreign argument costs (PHP FFI: about 13 ns
-/// each) makes the call with one. The caller fills the first four fields
+/// that a binding whose every foreign argument costs (PHP FFI) makes the
+/// call with one. The caller fills the first four fields
 /// (and may keep the struct for the next call); the library writes only
 /// `overflow`, and only for a frame longer than `cap`.
 #[repr(C)]

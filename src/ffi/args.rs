@@ -146,9 +146,8 @@ pub(crate) fn recv_args_overflow(p: *mut zs_recv_args) -> *mut zs_message {
 }
 
 /// Write `m` through an out-pointer checked by [`out_arg`], field by field:
-/// one 16-byte copy of a message just built from 8-byte stores stalls the
-/// CPU (a failed store-to-load forward, a third of zs_recv's own time in
-/// perf).
+/// one 16-byte copy of a message just built from 8-byte stores defeats
+/// store-to-load forwarding.
 #[inline(always)]
 pub(crate) fn write_message(p: *mut zs_message, m: zs_message) {
     // SAFETY: p was checked non-NULL by out_arg and the caller promises a

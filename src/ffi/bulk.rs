@@ -26,10 +26,8 @@ use crate::types::{zs_drain_stats, zs_frame, zs_socket};
 /// arrived, or the queue has room), a batch thread does not preempt it on
 /// their shared core: the I/O thread goes on and moves more messages
 /// before the loop runs again. That is for throughput on a busy machine
-/// (on a 2-core VM, 21-run PHP benches of 100-byte messages went from
-/// 4.0-4.2 to 5.1 M msg/s; the gain varies from run to run), at the cost
-/// of a later wake-up and four more system calls per call (one for a
-/// thread it leaves alone). A thread under another policy is left alone,
+/// (figures: docs/performance.md), at the cost of a later wake-up and
+/// four more system calls per call (one for a thread it leaves alone). A thread under another policy is left alone,
 /// and a change the kernel refuses (a seccomp filter, gVisor) is ignored:
 /// the call then runs as it is. Without the flag, nothing is changed.
 #[no_mangle]

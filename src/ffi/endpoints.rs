@@ -57,14 +57,10 @@ pub extern "C" fn zs_unbind_endpoint(s: zs_socket, endpoint: *const c_char) -> i
 /// yet; its connection waits, messages queue up to the HWM, and it is made
 /// when the name is bound. One socket at a time may wait for a given name:
 /// a second socket's connect to the same unbound name is
-/// ZS_ERR_WRONG_STATE (bind first, or connect after the bind). The reason
-/// is a libzmq 4.3.4 defect: a waiting connection that is disconnected or
-/// whose socket is destroyed is freed but left in libzmq's list, and the
-/// next bind of the name uses freed memory. zmqsocket takes a waiting
-/// connection off that list before dropping it, by binding the name for a
-/// moment, which would also take every other socket's waiting connection.
-/// The socket that does that is made with the connect: if it cannot be
-/// (out of descriptors), the connect is refused with ZS_ERR_ZMQ.
+/// ZS_ERR_WRONG_STATE (bind first, or connect after the bind): a libzmq
+/// defect forces this (docs/libzmq-defects.md). A connect that cannot
+/// also get the socket that would later release it (out of descriptors)
+/// is ZS_ERR_ZMQ.
 #[no_mangle]
 pub extern "C" fn zs_connect_endpoint(
     s: zs_socket,

@@ -51,14 +51,10 @@ pub fn flags_value(flags: u32) -> ZsResult<BulkFlags> {
 /// Send `frames` `repeat` times. Returns how many were sent and, if the
 /// pump ended early, why.
 ///
-/// Each frame that libzmq would not keep inline (in libzmq 4.3: longer
-/// than 33 bytes) is copied once, into a libzmq message that every
-/// repetition shares (zmq_msg_copy): per message, a reference count
-/// instead of a malloc and a copy in this thread and a free under the
-/// allocator's lock in libzmq's I/O thread. Inline frames are copied each
-/// time, which costs less than sharing them. (A failed allocation of the
-/// shared copy, ENOMEM, cannot be provoked in a test; it ends the pump
-/// before anything is sent, with the code libzmq's errno maps to.)
+/// Each frame libzmq would not keep inline is copied once, into a message
+/// every repetition shares (zmq_msg_copy): a reference count per message,
+/// not a malloc, a copy and a free. Inline frames are copied each time.
+/// (ENOMEM on the shared copy ends the pump before anything is sent.)
 pub fn pump(
     entry: &Entry,
     state: &mut Locked<'_>,

@@ -62,8 +62,7 @@ pub fn poll(handles: &[zs_socket], wait: Wait, readable: &mut [bool]) -> ZsResul
             Some(s) => slice = s,
             None => return Ok(0),
         }
-        // The sockets are free now: let other threads' calls on them in
-        // (they look for the lock every few tens of µs).
+        // The sockets are free now: let other threads' calls on them in.
         if unique.iter().any(|e| e.has_waiters()) {
             std::thread::sleep(handles::STEP_ASIDE);
         } else {

@@ -235,14 +235,10 @@ impl SocketState {
     /// Set both HWMs (already checked by [`hwm_value`]) before a bind or
     /// connect. Since libzmq 4.2 they apply to all the socket's pipes.
     ///
-    /// libzmq 4.3.4 sends every HWM change to the peer end of each of the
-    /// socket's pipes, even a pipe whose peer has just finished terminating
-    /// and freed itself (a use-after-free in libzmq's I/O thread, seen when
-    /// sessions come and go while a socket binds or connects): such a pipe
-    /// has acknowledged its peer's termination and waits, in the socket's
-    /// list, for the peer's last acknowledgement. So the HWMs are set only
-    /// when they change, and then only once the socket's commands have
-    /// settled (see [`SocketState::settle_commands`]).
+    /// libzmq sends HWM changes even to pipes whose peer is already freed
+    /// (docs/libzmq-defects.md), so HWMs are set only when they change, and
+    /// then only once the socket's commands have settled (see
+    /// [`SocketState::settle_commands`]).
     fn set_hwms(&mut self, (send, recv): (i32, i32), what: &str) -> ZsResult<()> {
         if self.hwms == (send, recv) {
             return Ok(());
