@@ -17,7 +17,6 @@ use super::send::{check_size, send_each};
 use crate::error::zs_result::*;
 use crate::error::{from_zmq, invalid, ZsError, ZsResult};
 use crate::handles::{Entry, Locked};
-use crate::socket::streams::track;
 use crate::sys::{BatchScheduling, RawMsg};
 use crate::timeout::Wait;
 use crate::types::{zs_bulk_flags, zs_drain_stats};
@@ -84,11 +83,11 @@ pub fn pump(
         if let Err(e) = state.step_aside() {
             return (sent, Some(e));
         }
-        let mut seq_frame = [0u8; SEQ_FRAME];
-        if sequenced {
-            seq_frame[..8].copy_from_slice(&state.stream_id.to_le_bytes());
-            seq_frame[8..].copy_from_slice(&state.next_seq.to_le_bytes());
-        }
+        let seq_frame: [u8; SEQ_FRAME] = if sequenced {
+            state.sequencing().next_frame()
+        } else {
+            [0; SEQ_FRAME]
+        };
         let result = check_size(entry, state, total).and_then(|()| {
             send_each(entry, state, frames.len() + skip, wait, |i, sock, flags| {
                 // i < skip only for the sequence frame.
@@ -105,7 +104,7 @@ pub fn pump(
             return (sent, Some(e));
         }
         if sequenced {
-            state.next_seq += 1;
+            state.sequencing().advance();
         }
         sent += 1;
     }
@@ -175,7 +174,7 @@ pub fn drain(
                 let stream = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes"));
                 let seq = u64::from_le_bytes(bytes[8..].try_into().expect("8 bytes"));
                 streams_seen.insert(stream);
-                track(state.streams.entry(stream).or_default(), seq, stats);
+                state.sequencing().track(stream, seq, stats);
             } else {
                 stats.frames += 1;
                 stats.bytes += bytes.len() as u64;
@@ -203,7 +202,7 @@ pub fn drain(
 
 /// Take the next frame if one is queued now: Ok(false) if there is none.
 fn msg_now(entry: &Entry, state: &mut Locked<'_>, msg: &mut RawMsg) -> ZsResult<bool> {
-    match state.raw.recv(msg, zmq::DONTWAIT) {
+    match state.raw().recv(msg, zmq::DONTWAIT) {
         Ok(()) => Ok(true),
         Err(zmq::Error::EAGAIN) | Err(zmq::Error::EINTR) => Ok(false),
         Err(e) => Err(crate::error::from_zmq(

@@ -33,10 +33,7 @@ pub fn poll(handles: &[zs_socket], wait: Wait, readable: &mut [bool]) -> ZsResul
             for e in &unique {
                 locked.push(e.lock()?);
             }
-            let mut items: Vec<zmq::PollItem> = locked
-                .iter()
-                .map(|l| l.sock.as_poll_item(zmq::POLLIN))
-                .collect();
+            let mut items: Vec<zmq::PollItem> = locked.iter().map(|l| l.poll_in()).collect();
             zmq::poll(&mut items, i64::from(slice)).map_err(|e| {
                 crate::error::from_zmq(e, "zmq_poll", crate::error::zs_result::ZS_ERR_TIMED_OUT)
             })?;

@@ -25,22 +25,13 @@ pub enum Direction {
     Recv,
 }
 
-/// Set the libzmq timeout of direction `dir` for the next blocking attempt
-/// (cached: libzmq is asked only when the value changes).
+/// Set the libzmq timeout of direction `dir` for the next blocking attempt.
 #[inline]
 fn set_slice(state: &mut SocketState, dir: Direction, ms: i32) -> Result<(), zmq::Error> {
     match dir {
-        Direction::Send if state.sndtimeo != ms => {
-            state.sock.set_sndtimeo(ms)?;
-            state.sndtimeo = ms;
-        }
-        Direction::Recv if state.rcvtimeo != ms => {
-            state.sock.set_rcvtimeo(ms)?;
-            state.rcvtimeo = ms;
-        }
-        _ => {}
+        Direction::Send => state.set_send_slice(ms),
+        Direction::Recv => state.set_recv_slice(ms),
     }
-    Ok(())
 }
 
 /// Run `op` until it succeeds, fails with something other than
@@ -76,7 +67,7 @@ pub fn retry<T>(
     if flags == 0 {
         set_slice(st, dir, first_slice).map_err(|e| fail(e, entry))?;
     }
-    match op(st.raw, flags) {
+    match op(st.raw(), flags) {
         Err(zmq::Error::EAGAIN) if whole_wait => {
             // The first attempt was the whole wait.
             Err(ran_out(entry, wait))
@@ -122,7 +113,7 @@ fn retry_waiting<T>(
             state.step_aside()?;
         }
         set_slice(state, dir, slice).map_err(|e| fail(e, entry))?;
-        match op(state.raw, 0) {
+        match op(state.raw(), 0) {
             Err(zmq::Error::EAGAIN) | Err(zmq::Error::EINTR) => {}
             other => return other.map_err(|e| fail(e, entry)),
         }

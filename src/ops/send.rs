@@ -73,8 +73,8 @@ pub fn send_prefixed(
 /// maximum message size.
 #[inline]
 pub fn check_size(entry: &Entry, state: &Locked<'_>, total: u128) -> ZsResult<()> {
-    if state.max_msg_size >= 0 && total > state.max_msg_size as u128 {
-        return Err(too_large(entry, total, state.max_msg_size));
+    if state.max_msg_size() >= 0 && total > state.max_msg_size() as u128 {
+        return Err(too_large(entry, total, state.max_msg_size()));
     }
     Ok(())
 }

@@ -19,7 +19,7 @@ fn wait_until(
 ) -> ZsResult<()> {
     let deadline = Deadline::new(wait);
     loop {
-        match state.monitor.as_mut() {
+        match state.monitor_mut() {
             Some(m) => {
                 m.drain();
                 if ready(m) {
@@ -40,7 +40,7 @@ fn wait_until(
             return Err(deadline.timed_out(what));
         };
         state.step_aside()?;
-        match state.monitor.as_mut() {
+        match state.monitor_mut() {
             Some(m) => m.wait_event(i64::from(slice)),
             None => std::thread::sleep(std::time::Duration::from_millis(slice as u64)),
         }
@@ -56,7 +56,7 @@ pub fn wait_connected(
     wait: Wait,
 ) -> ZsResult<()> {
     let endpoint = state
-        .connects
+        .connects()
         .iter()
         .find(|c| c.is_to(host_id, port))
         .map(|c| c.endpoint.clone())
@@ -71,8 +71,11 @@ pub fn wait_connected(
     // A subscriber's subscriptions leave right after its handshake: give
     // them time to be applied by the publisher, so that nothing published
     // once this returns is missed.
-    if matches!(state.kind, zs_socket_type::ZS_SUB | zs_socket_type::ZS_XSUB) {
-        let up_at = state.monitor.as_ref().and_then(|m| m.up_at(&endpoint));
+    if matches!(
+        state.kind(),
+        zs_socket_type::ZS_SUB | zs_socket_type::ZS_XSUB
+    ) {
+        let up_at = state.monitor_mut().and_then(|m| m.up_at(&endpoint));
         if let Some(left) = up_at.and_then(|t| SUBSCRIPTION_SETTLE.checked_sub(t.elapsed())) {
             std::thread::sleep(left);
         }
@@ -82,7 +85,7 @@ pub fn wait_connected(
 
 /// Live ZMTP sessions on all the socket's endpoints.
 pub fn peer_count(state: &mut SocketState) -> u32 {
-    state.monitor.as_mut().map_or(0, |m| {
+    state.monitor_mut().map_or(0, |m| {
         m.drain();
         m.total()
     })

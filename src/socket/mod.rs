@@ -71,33 +71,36 @@ impl Connect {
 pub struct SocketState {
     /// Declared before `ctx`: the socket is closed before the context's
     /// reference is dropped.
-    pub sock: zmq::Socket,
+    sock: zmq::Socket,
     /// `sock`'s pointer, for sending and receiving straight through libzmq.
-    pub raw: RawSock,
-    pub kind: zs_socket_type,
+    raw: RawSock,
+    kind: zs_socket_type,
     /// Binds in the order they were made.
-    pub binds: Vec<Bind>,
+    binds: Vec<Bind>,
     /// Connects in the order they were made.
-    pub connects: Vec<Connect>,
+    connects: Vec<Connect>,
     /// True once the socket has bound or connected (routing id rule).
-    pub attached: bool,
+    attached: bool,
     /// The socket's own maximum message size for sends; -1 = no limit.
-    pub max_msg_size: i64,
+    max_msg_size: i64,
     /// The HWMs currently set (send, receive).
-    pub hwms: (i32, i32),
-    /// The ZMQ_SNDTIMEO / ZMQ_RCVTIMEO currently set on the libzmq socket
-    /// (only ever used for one bounded slice of a blocking call).
-    pub sndtimeo: i32,
-    pub rcvtimeo: i32,
-    /// `zs_pump`'s stream id and next sequence number.
-    pub stream_id: u64,
-    pub next_seq: u64,
-    /// `zs_drain`'s per-stream expectations.
-    pub streams: streams::Streams,
+    hwms: (i32, i32),
+    /// The libzmq timeouts of the current slice of a blocking call.
+    slice: SliceTimeouts,
+    /// What bulk traffic keeps per socket.
+    sequencing: streams::Sequencing,
     /// Connection state, from the first bind or connect on.
-    pub monitor: Option<Monitor>,
+    monitor: Option<Monitor>,
     /// The context the socket was made in (dropped last).
-    pub ctx: Arc<RawCtx>,
+    ctx: Arc<RawCtx>,
+}
+
+/// The ZMQ_SNDTIMEO / ZMQ_RCVTIMEO currently set on the libzmq socket
+/// (only ever used for one bounded slice of a blocking call), so that
+/// libzmq is asked only when a value changes.
+struct SliceTimeouts {
+    send: i32,
+    recv: i32,
 }
 
 impl Drop for SocketState {
@@ -192,6 +195,70 @@ pub fn port_value(port: i32, lo: i32) -> ZsResult<u16> {
 const ZAP_DOMAIN: &str = "zmqsocket";
 
 impl SocketState {
+    /// The socket's type.
+    pub fn kind(&self) -> zs_socket_type {
+        self.kind
+    }
+
+    /// The libzmq socket's pointer, for the per-message calls.
+    #[inline(always)]
+    pub fn raw(&self) -> RawSock {
+        self.raw
+    }
+
+    /// Binds, in the order they were made.
+    pub fn binds(&self) -> &[Bind] {
+        &self.binds
+    }
+
+    /// Connects, in the order they were made.
+    pub fn connects(&self) -> &[Connect] {
+        &self.connects
+    }
+
+    /// The socket's own maximum message size for sends; -1 = no limit.
+    #[inline(always)]
+    pub fn max_msg_size(&self) -> i64 {
+        self.max_msg_size
+    }
+
+    /// The socket's connection state, once it has bound or connected.
+    pub fn monitor_mut(&mut self) -> Option<&mut Monitor> {
+        self.monitor.as_mut()
+    }
+
+    /// What bulk traffic keeps for this socket.
+    #[inline(always)]
+    pub fn sequencing(&mut self) -> &mut streams::Sequencing {
+        &mut self.sequencing
+    }
+
+    /// A poll item for the socket's incoming messages.
+    pub fn poll_in(&self) -> zmq::PollItem<'_> {
+        self.sock.as_poll_item(zmq::POLLIN)
+    }
+
+    /// Set ZMQ_SNDTIMEO for the next blocking attempt (libzmq is asked
+    /// only when the value changes).
+    #[inline]
+    pub fn set_send_slice(&mut self, ms: i32) -> Result<(), zmq::Error> {
+        if self.slice.send != ms {
+            self.sock.set_sndtimeo(ms)?;
+            self.slice.send = ms;
+        }
+        Ok(())
+    }
+
+    /// Set ZMQ_RCVTIMEO for the next blocking attempt, likewise.
+    #[inline]
+    pub fn set_recv_slice(&mut self, ms: i32) -> Result<(), zmq::Error> {
+        if self.slice.recv != ms {
+            self.sock.set_rcvtimeo(ms)?;
+            self.slice.recv = ms;
+        }
+        Ok(())
+    }
+
     /// A new libzmq socket with zmqsocket's defaults: dual-stack, linger
     /// 1000 ms, HWMs 100, ROUTER_MANDATORY on ROUTERs.
     pub fn new(ctx: Arc<RawCtx>, kind: zs_socket_type) -> ZsResult<SocketState> {
@@ -222,11 +289,8 @@ impl SocketState {
             attached: false,
             max_msg_size: -1,
             hwms: (DEFAULT_HWM, DEFAULT_HWM),
-            sndtimeo: -1,
-            rcvtimeo: -1,
-            stream_id: streams::new_stream_id(Arc::as_ptr(&ctx) as u64),
-            next_seq: 0,
-            streams: Default::default(),
+            slice: SliceTimeouts { send: -1, recv: -1 },
+            sequencing: streams::Sequencing::new(Arc::as_ptr(&ctx) as u64),
             monitor: None,
             ctx,
         })

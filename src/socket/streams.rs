@@ -50,8 +50,44 @@ pub fn track(t: &mut StreamTracker, seq: u64, stats: &mut zs_drain_stats) {
     }
 }
 
-/// Streams a draining socket has seen, by stream id.
-pub type Streams = HashMap<u64, StreamTracker>;
+/// What a socket keeps for bulk traffic: its own stream id and next
+/// sequence number (pumping), and the streams it has drained.
+pub struct Sequencing {
+    stream_id: u64,
+    next_seq: u64,
+    streams: HashMap<u64, StreamTracker>,
+}
+
+impl Sequencing {
+    pub fn new(handle_hint: u64) -> Sequencing {
+        Sequencing {
+            stream_id: new_stream_id(handle_hint),
+            next_seq: 0,
+            streams: HashMap::new(),
+        }
+    }
+
+    /// The sequence frame of the next pumped message: the stream id and
+    /// the next number, both little-endian.
+    #[inline]
+    pub fn next_frame(&self) -> [u8; 16] {
+        let mut f = [0u8; 16];
+        f[..8].copy_from_slice(&self.stream_id.to_le_bytes());
+        f[8..].copy_from_slice(&self.next_seq.to_le_bytes());
+        f
+    }
+
+    /// The next pumped message has left: count it.
+    #[inline]
+    pub fn advance(&mut self) {
+        self.next_seq += 1;
+    }
+
+    /// Apply a drained message's sequence number to its stream.
+    pub fn track(&mut self, stream: u64, seq: u64, stats: &mut zs_drain_stats) {
+        track(self.streams.entry(stream).or_default(), seq, stats);
+    }
+}
 
 #[cfg(test)]
 mod tests {
