@@ -40,9 +40,10 @@
  *   and zs_socket_count and zs_destroy_all see only the child's sockets;
  *   the host table, the default timeout and the bind interface are
  *   inherited as they were. The parent, and a thread of it blocked in a
- *   call, never notice. A fork waits, briefly, for another thread's call
- *   that is updating a process-wide table (hosts, handles, inproc names,
- *   the bind interface); never for a blocking call. Until the child exits
+ *   call, never notice. A fork waits for another thread's call that is
+ *   updating a process-wide table (hosts, handles, inproc names, the bind
+ *   interface): briefly, or up to 500 ms for an inproc connect that
+ *   changes its socket's HWMs; never for a blocking call. Until the child exits
  *   or execs, it holds copies of the parent's descriptors: a port the
  *   parent had bound stays held (it cannot be bound again, and an unbind
  *   of it returns only after waiting 2 s for the port to be free), and a
@@ -774,9 +775,10 @@ int32_t zs_endpoints(zs_socket s, char *buf, size_t cap);
  * their shared core: the I/O thread goes on and moves more messages
  * before the loop runs again. That is for throughput on a busy machine
  * (figures: docs/performance.md), at the cost of a later wake-up and
- * four more system calls per call (one for a thread it leaves alone). A thread under another policy is left alone,
- * and a change the kernel refuses (a seccomp filter, gVisor) is ignored:
- * the call then runs as it is. Without the flag, nothing is changed.
+ * four more system calls per call (one for a thread it leaves alone). A
+ * thread under another policy is left alone, and a change the kernel
+ * refuses (a seccomp filter, gVisor) is ignored: the call then runs as
+ * it is. Without the flag, nothing is changed.
  */
 int64_t zs_pump(zs_socket s,
                 const struct zs_frame *frames,

@@ -5,8 +5,9 @@
 //! [`types`].
 //!
 //! Layers, from the bottom; a module uses only those below it:
+//! - [`types`]: the C types, plain data every layer may use;
 //! - [`sys`]: libzmq and OS calls the zmq crate and std do not wrap;
-//! - [`types`]: the C types; [`error`]: result codes, the error type, the
+//! - [`error`]: result codes, the error type, the
 //!   per-thread last error; [`timeout`]: per-call timeouts and deadlines;
 //!   [`endpoint`]: what is read out of endpoint strings;
 //! - [`hosts`]: the host table; [`inproc`]: inproc names and libzmq's

@@ -67,7 +67,6 @@ pub extern "C" fn zs_connect_to_host(
         let port = port_value(port, 1)?;
         let (send_hwm, recv_hwm) = hwms(send_hwm, recv_hwm)?;
         with_socket(s, |_, st| st.connect_to_host(id, port, send_hwm, recv_hwm))
-
     }
 }
 

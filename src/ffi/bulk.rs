@@ -27,9 +27,10 @@ use crate::types::{zs_drain_stats, zs_frame, zs_socket};
 /// their shared core: the I/O thread goes on and moves more messages
 /// before the loop runs again. That is for throughput on a busy machine
 /// (figures: docs/performance.md), at the cost of a later wake-up and
-/// four more system calls per call (one for a thread it leaves alone). A thread under another policy is left alone,
-/// and a change the kernel refuses (a seccomp filter, gVisor) is ignored:
-/// the call then runs as it is. Without the flag, nothing is changed.
+/// four more system calls per call (one for a thread it leaves alone). A
+/// thread under another policy is left alone, and a change the kernel
+/// refuses (a seccomp filter, gVisor) is ignored: the call then runs as
+/// it is. Without the flag, nothing is changed.
 #[no_mangle]
 pub extern "C" fn zs_pump(
     s: zs_socket,
@@ -92,7 +93,6 @@ pub extern "C" fn zs_drain(
         });
         write_out(out, stats);
         result
-
             .map_err(|e| bulk::drain_short(expected.unwrap_or(0), stats.messages, e))
     }
 }

@@ -22,9 +22,9 @@ fn recv_message(
     let out = out_arg(out, "out")?;
     write_out(out, zs_message::EMPTY);
     let wait = wait()?;
-    let msg = with_socket(s, |e, st| recv::recv(e, st, wait, whole))?;
-    args::write_message(out, msg);
-    Ok(())
+    with_socket(s, |e, st| {
+        recv::recv(e, st, wait, whole, |msg| args::write_message(out, msg))
+    })
 }
 
 /// Receive one frame (as libzmq and php-zmq do: the next call gets the

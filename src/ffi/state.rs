@@ -36,7 +36,6 @@ pub extern "C" fn zs_wait_connected(
         let port = port_value(port, 1)?;
         let wait = Wait::from_timeout(timeout_ms)?;
         with_socket(s, |e, st| state::wait_connected(e, st, id, port, wait))
-
     }
 }
 

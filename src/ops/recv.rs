@@ -63,10 +63,10 @@ thread_local! {
 }
 
 // The per-message helpers are #[inline(always)]: LTO otherwise keeps them
-// as calls (measured in ee780d1).
+// as calls.
 #[inline(always)]
 fn empty_one() -> Box<Received> {
-    POOL.try_with(|p| p.borrow_mut().pop())
+    POOL.try_with(|p| p.try_borrow_mut().ok()?.pop())
         .ok()
         .flatten()
         .unwrap_or_else(|| {
@@ -104,7 +104,9 @@ pub fn release(mut boxed: Box<Received>) {
         Received::Many { .. } => return,
     }
     let _ = POOL.try_with(|p| {
-        let mut p = p.borrow_mut();
+        let Ok(mut p) = p.try_borrow_mut() else {
+            return;
+        };
         if p.len() < POOL_SLOTS {
             p.push(boxed);
         }
@@ -121,15 +123,17 @@ fn release_unread(mut boxed: Box<Received>) {
 }
 
 /// Receive one frame (`whole == false`) or every frame of the next message
-/// into `*out` (checked by `out_arg`; written only on success, field by
-/// field, see `raw::write_message`).
+/// and hand it to `deliver` (which writes it to the caller's struct; only
+/// on success). Handing it over inside the call, rather than returning it,
+/// lets the caller write it field by field as it is built.
 #[inline(always)]
 pub fn recv(
     entry: &Entry,
     state: &mut Locked<'_>,
     wait: Wait,
     whole: bool,
-) -> ZsResult<zs_message> {
+    deliver: impl FnOnce(zs_message),
+) -> ZsResult<()> {
     let mut boxed = empty_one();
     let Received::One { msg: first, frame } = &mut *boxed else {
         unreachable!("made as One just above")
@@ -167,7 +171,8 @@ pub fn recv(
             frames: Vec::new(),
         };
     }
-    Ok(boxed.into_message())
+    deliver(boxed.into_message());
+    Ok(())
 }
 
 /// What [`recv_into`] got: the frame's length, copied into the buffer, or
