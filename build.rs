@@ -131,7 +131,14 @@ fn add_headings(path: &Path, sections: &[(String, String)]) {
         let at = text
             .match_indices(&call)
             .map(|(i, _)| i)
-            .find(|&i| i > 0 && matches!(text.as_bytes()[i - 1], b' ' | b'*'))
+            .find(|&i| {
+                // A declaration, not a mention in a comment's prose.
+                let line = &text[text[..i].rfind('\n').map_or(0, |n| n + 1)..i];
+                i > 0
+                    && matches!(text.as_bytes()[i - 1], b' ' | b'*')
+                    && !line.trim_start().starts_with('*')
+                    && !line.trim_start().starts_with("/*")
+            })
             .unwrap_or_else(|| panic!("{first} is not in the generated header"));
         let doc = text[..at]
             .rfind("/**")
