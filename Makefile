@@ -64,8 +64,10 @@ c-tests: lib $(C_TEST_BINS)
 	sh c_tests/run.sh $(BUILD)/c_tests
 
 # The same C tests under valgrind memcheck: no memory error, nothing
-# definitely lost.
-VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
+# definitely lost. Fair scheduling: valgrind runs one thread at a time,
+# and by default a thread spinning on calls can keep the others from
+# ever running (test_fork's churn threads starved its main thread).
+VALGRIND := valgrind -q --fair-sched=yes --error-exitcode=99 --leak-check=full \
 	--suppressions=$(CURDIR)/c_tests/fork.supp \
 	--show-leak-kinds=definite --errors-for-leak-kinds=definite
 c-tests-memcheck: lib $(C_TEST_BINS)
