@@ -471,7 +471,7 @@ fn lookup_cost(live: usize, calls: usize, round_robin: bool) -> f64 {
 }
 
 /// 10,000 libzmq sockets need 10,000 descriptors (libzmq is built with
-/// eventfd, see .cargo/config.toml): raise the limit as far as allowed.
+/// eventfd, see third_party/zmq-sys): raise the limit as far as allowed.
 fn raise_fd_limit() -> u64 {
     let mut lim = libc::rlimit {
         rlim_cur: 0,

@@ -17,15 +17,17 @@ use std::sync::LazyLock;
 
 pub(super) static VERSION: LazyLock<CString> = LazyLock::new(|| {
     let (a, b, c) = zmq::version();
+    let curve = if zmq::has("curve") == Some(true) { ", CURVE" } else { "" };
     CString::new(format!(
-        "zmqsocket {} (libzmq {a}.{b}.{c})",
+        "zmqsocket {} (libzmq {a}.{b}.{c}{curve})",
         env!("CARGO_PKG_VERSION")
     ))
     .unwrap_or_default()
 });
 
-/// The library's version: "zmqsocket X.Y.Z (libzmq A.B.C)". Static text,
-/// never NULL.
+/// The library's version: "zmqsocket X.Y.Z (libzmq A.B.C, CURVE)"; the
+/// ", CURVE" says libzmq was built with CURVE (always, in this build).
+/// Static text, never NULL.
 #[no_mangle]
 pub extern "C" fn zs_version() -> *const c_char {
     ffi_boundary! { Ok(VERSION.as_ptr()) }
