@@ -8,7 +8,16 @@
 
 use std::path::{Path, PathBuf};
 
-const EXPORTED_TYPES: [&str; 8] = [
+/// The structs, which C code names without `struct` (SPEC section 2).
+const STRUCTS: [&str; 5] = [
+    "zs_frame",
+    "zs_message",
+    "zs_recv_args",
+    "zs_drain_stats",
+    "zs_event",
+];
+
+const EXPORTED_TYPES: [&str; 11] = [
     "zs_socket_type",
     "zs_timeout",
     "zs_hwm",
@@ -17,6 +26,9 @@ const EXPORTED_TYPES: [&str; 8] = [
     "zs_recv_args",
     "zs_bulk_flags",
     "zs_drain_stats",
+    "zs_event_kind",
+    "zs_event",
+    "zs_poll_flags",
 ];
 
 /// The C enum `zs_result`, from the `result_codes!` table in
@@ -70,10 +82,11 @@ fn base_config(result_enum: &str) -> cbindgen::Config {
     c.enumeration.prefix_with_name = false;
     // Tag style keeps `enum zs_socket_type` apart from the function
     // `zs_socket_type()`; the structs get their typedefs here.
-    c.after_includes = Some(
-        "\ntypedef struct zs_frame zs_frame;\ntypedef struct zs_message zs_message;\ntypedef struct zs_recv_args zs_recv_args;\ntypedef struct zs_drain_stats zs_drain_stats;\n\n".to_string()
-            + result_enum,
-    );
+    let typedefs: String = STRUCTS
+        .iter()
+        .map(|s| format!("typedef struct {s} {s};\n"))
+        .collect();
+    c.after_includes = Some(format!("\n{typedefs}\n{result_enum}"));
     c
 }
 

@@ -296,6 +296,21 @@ static int64_t h_poll_second(zs_socket s)
     arr[1] = s;
     return zs_poll(arr, 2, 0, rd);
 }
+static int64_t h_next_event(zs_socket s)
+{
+    zs_event e;
+    return zs_next_event(s, 0, &e);
+}
+static int64_t poll_events_x(zs_socket first, zs_socket second, int32_t t)
+{
+    zs_socket arr[2];
+    int16_t want[2] = {ZS_POLLIN, ZS_POLLIN | ZS_POLLOUT}, ready[2];
+    arr[0] = first;
+    arr[1] = second;
+    return zs_poll_events(arr, want, 2, t, ready);
+}
+static int64_t h_poll_events(zs_socket s) { return poll_events_x(s, pull, 0); }
+static int64_t h_poll_events_second(zs_socket s) { return poll_events_x(pull, s, 0); }
 static int64_t h_bind_ep(zs_socket s) { return zs_bind_endpoint(s, "tcp://127.0.0.1:0", HWM, HWM); }
 static int64_t h_unbind_ep(zs_socket s) { return zs_unbind_endpoint(s, "tcp://127.0.0.1:1"); }
 static int64_t h_connect_ep(zs_socket s)
@@ -346,6 +361,9 @@ static const handle_row handle_rows[] = {
     {"zs_unbind_endpoint", R_INT, h_unbind_ep},
     {"zs_connect_endpoint", R_INT, h_connect_ep},
     {"zs_disconnect_endpoint", R_INT, h_disconnect_ep},
+    {"zs_next_event", R_INT, h_next_event},
+    {"zs_poll_events", R_INT, h_poll_events},
+    {"zs_poll_events", R_INT, h_poll_events_second},
 };
 
 static void test_bad_handles(void)
@@ -499,6 +517,12 @@ static int64_t t_drain(int32_t t) { return drain_x(pull, 1, 0, t); }
 static int64_t t_wait_connected(int32_t t) { return zs_wait_connected(push, "127.0.0.1", port, t); }
 static int64_t t_wait_peers(int32_t t) { return zs_wait_peers(pull, 1, t); }
 static int64_t t_poll(int32_t t) { return poll1(pull, t); }
+static int64_t t_next_event(int32_t t)
+{
+    zs_event e;
+    return zs_next_event(pull, t, &e);
+}
+static int64_t t_poll_events(int32_t t) { return poll_events_x(pull, push, t); }
 static int64_t t_default(int32_t t) { return zs_set_default_timeout(t); }
 
 static const timeout_row timeout_rows[] = {
@@ -513,6 +537,8 @@ static const timeout_row timeout_rows[] = {
     {"zs_wait_connected", t_wait_connected},
     {"zs_wait_peers", t_wait_peers},
     {"zs_poll", t_poll},
+    {"zs_next_event", t_next_event},
+    {"zs_poll_events", t_poll_events},
 };
 
 static void test_bad_timeouts(void)
@@ -825,6 +851,40 @@ static void test_null_and_lengths(void)
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_poll", "readable", zs_poll(arr, 1, 0, NULL));
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_poll", "count", zs_poll(arr, 0, 0, rd));
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_poll", "count", zs_poll(arr, SIZE_MAX, 0, rd));
+
+    TEST("poll_events: NULL arrays, count 0 and SIZE_MAX, bits outside ZS_POLLIN|ZS_POLLOUT");
+    {
+        int16_t want[1] = {ZS_POLLIN}, ready[1], bad_want[1] = {4};
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_poll_events", "sockets",
+            zs_poll_events(NULL, want, 1, 0, ready));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_poll_events", "want",
+            zs_poll_events(arr, NULL, 1, 0, ready));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_poll_events", "ready",
+            zs_poll_events(arr, want, 1, 0, NULL));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_poll_events", "count",
+            zs_poll_events(arr, want, 0, 0, ready));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_poll_events", "count",
+            zs_poll_events(arr, want, SIZE_MAX, 0, ready));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_poll_events", "want[0] is 4",
+            zs_poll_events(arr, bad_want, 1, 0, ready));
+        bad_want[0] = -1;
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_poll_events", "want[0] is -1",
+            zs_poll_events(arr, bad_want, 1, 0, ready));
+    }
+
+    TEST("events and message properties: NULL out, NULL or empty message, NULL name");
+    {
+        zs_message zeroed;
+        char pb[16];
+        memset(&zeroed, 0, sizeof zeroed);
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_next_event", "out", zs_next_event(pull, 0, NULL));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_message_property", "msg",
+            zs_message_property(NULL, "Socket-Type", pb, sizeof pb));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_message_property", "msg holds no received message",
+            zs_message_property(&zeroed, "Socket-Type", pb, sizeof pb));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_message_property", "name",
+            zs_message_property(&zeroed, NULL, pb, sizeof pb));
+    }
 
     TEST("linger, maximum message size, peer counts out of range");
     BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_linger", "linger_ms -2", zs_set_linger(pull, -2));

@@ -71,6 +71,7 @@ typedef struct zs_frame zs_frame;
 typedef struct zs_message zs_message;
 typedef struct zs_recv_args zs_recv_args;
 typedef struct zs_drain_stats zs_drain_stats;
+typedef struct zs_event zs_event;
 
 /**
  * Result codes. Functions that can fail return `int32_t`: `>= 0` is
@@ -248,6 +249,96 @@ enum zs_bulk_flags {
 };
 
 /**
+ * What `zs_next_event` reports (`zs_event.kind`): libzmq's ZMQ_EVENT_*
+ * numbers, and ZS_EVENT_LOST, which no libzmq event uses.
+ */
+enum zs_event_kind {
+  /**
+   * A connect completed at the TCP level; `value` is the descriptor.
+   */
+  ZS_EVENT_CONNECTED = 1,
+  /**
+   * A connect did not complete at once and goes on in the background.
+   */
+  ZS_EVENT_CONNECT_DELAYED = 2,
+  /**
+   * A connect is retried; `value` is the interval in ms.
+   */
+  ZS_EVENT_CONNECT_RETRIED = 4,
+  /**
+   * A bind listens; `value` is the listening descriptor.
+   */
+  ZS_EVENT_LISTENING = 8,
+  /**
+   * A bind failed; `value` is errno.
+   */
+  ZS_EVENT_BIND_FAILED = 16,
+  /**
+   * A connection was accepted on a bind; `value` is the descriptor.
+   */
+  ZS_EVENT_ACCEPTED = 32,
+  /**
+   * An accept failed; `value` is errno.
+   */
+  ZS_EVENT_ACCEPT_FAILED = 64,
+  /**
+   * A descriptor was closed; `value` is the descriptor.
+   */
+  ZS_EVENT_CLOSED = 128,
+  /**
+   * A close failed; `value` is errno.
+   */
+  ZS_EVENT_CLOSE_FAILED = 256,
+  /**
+   * A session ended (the peer went, or the connection broke); `value`
+   * is the descriptor.
+   */
+  ZS_EVENT_DISCONNECTED = 512,
+  /**
+   * The socket's monitor stopped.
+   */
+  ZS_EVENT_MONITOR_STOPPED = 1024,
+  /**
+   * A ZMTP handshake failed for no reason libzmq names.
+   */
+  ZS_EVENT_HANDSHAKE_FAILED_NO_DETAIL = 2048,
+  /**
+   * A ZMTP handshake (and its authentication) succeeded: a live
+   * session.
+   */
+  ZS_EVENT_HANDSHAKE_SUCCEEDED = 4096,
+  /**
+   * A ZMTP handshake failed on a protocol error; `value` is libzmq's
+   * ZMQ_PROTOCOL_ERROR_* code.
+   */
+  ZS_EVENT_HANDSHAKE_FAILED_PROTOCOL = 8192,
+  /**
+   * Authentication refused the peer; `value` is the ZAP status code
+   * (400: refused, 500: the handler failed).
+   */
+  ZS_EVENT_HANDSHAKE_FAILED_AUTH = 16384,
+  /**
+   * Older unread events were dropped (the log keeps the latest 1024);
+   * `value` is how many.
+   */
+  ZS_EVENT_LOST = 16777216,
+};
+
+/**
+ * What `zs_poll_events` waits for and reports, per socket (bits).
+ */
+enum zs_poll_flags {
+  /**
+   * A message can be received now.
+   */
+  ZS_POLLIN = 1,
+  /**
+   * A message can be sent now without waiting.
+   */
+  ZS_POLLOUT = 2,
+};
+
+/**
  * An opaque socket handle: a positive integer below 2^53, never reused
  * within a process. 0 is never a socket.
  */
@@ -359,6 +450,31 @@ struct zs_drain_stats {
   uint64_t elapsed_ns;
 };
 
+/**
+ * One connection event of a socket (`zs_next_event`).
+ */
+struct zs_event {
+  /**
+   * A `zs_event_kind`.
+   */
+  int32_t kind;
+  /**
+   * As libzmq gives it: a descriptor, errno, a retry interval, a status
+   * code; for ZS_EVENT_LOST how many events were dropped.
+   */
+  int32_t value;
+  /**
+   * When the library read the event from libzmq: CLOCK_MONOTONIC, in
+   * microseconds.
+   */
+  uint64_t time_us;
+  /**
+   * The endpoint the event is about, NUL-terminated, cut to fit ("" for
+   * ZS_EVENT_LOST).
+   */
+  char endpoint[256];
+};
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -388,8 +504,9 @@ const char *zs_last_error(void);
 /* ---- 5. The library ---- */
 
 /**
- * The library's version: "zmqsocket X.Y.Z (libzmq A.B.C)". Static text,
- * never NULL.
+ * The library's version: "zmqsocket X.Y.Z (libzmq A.B.C, CURVE)"; the
+ * ", CURVE" says libzmq was built with CURVE (always, in this build).
+ * Static text, never NULL.
  */
 const char *zs_version(void);
 
@@ -907,6 +1024,52 @@ int32_t zs_disconnect_endpoint(zs_socket s, const char *endpoint);
  * loopback without changing its code. Existing binds are not moved.
  */
 int32_t zs_set_bind_interface(const char *iface);
+
+/* ---- 20. Events and message properties ---- */
+
+/**
+ * Take the socket's oldest unread connection event into `*out`, waiting
+ * up to `timeout_ms` for one. Returns ZS_OK, or ZS_ERR_TIMED_OUT when
+ * none arrives in time (also for a timeout of 0). A socket logs every
+ * libzmq monitor event from its first bind or connect (before it there
+ * are none); the log keeps the latest 1024 unread, and when older ones
+ * were dropped the next event read is ZS_EVENT_LOST with how many.
+ * Reading the log does not change what zs_peer_count and the waits
+ * report. Events wait, unread, inside the library until a call on the
+ * socket reads them (this one, zs_peer_count, the waits, a bind,
+ * connect, unbind or disconnect); sends and receives never do.
+ */
+int32_t zs_next_event(zs_socket s, int32_t timeout_ms, struct zs_event *out);
+
+/**
+ * Read the metadata property `name` of a received message into `buf`
+ * (snprintf rules: at most `cap` bytes with the NUL; `buf` may be NULL
+ * when `cap` is 0) and return its full length. Names are libzmq's,
+ * case-sensitive: "Peer-Address" (an IPv4 peer's is its IPv4 text, also
+ * on a dual-stack socket), "Socket-Type", "Routing-Id", "User-Id" (set
+ * by authentication: a PLAIN user name, a CURVE client's Z85 public
+ * key), and the peer's ZMTP properties. A property the message does not
+ * have (every property of a message received over inproc) is
+ * ZS_ERR_INVALID_ARGUMENT, as are a NULL or freed `msg`.
+ */
+int32_t zs_message_property(const struct zs_message *msg, const char *name, char *buf, size_t cap);
+
+/* ---- 21. Polling for both directions ---- */
+
+/**
+ * Wait until at least one of `count` (>= 1) sockets is ready for what
+ * `want[i]` asks (ZS_POLLIN: a message to receive; ZS_POLLOUT: a message
+ * can be sent now; both; or 0, nothing), or `timeout_ms` passes. Writes
+ * `ready[i]` (what of `want[i]` holds; 0 otherwise) and returns how many
+ * entries are ready (0 when the timeout passed). A handle may appear more
+ * than once. Other bits in `want` are ZS_ERR_INVALID_ARGUMENT. The
+ * sockets are held for at most 50 ms at a time, as in zs_poll.
+ */
+int32_t zs_poll_events(const zs_socket *sockets,
+                       const int16_t *want,
+                       size_t count,
+                       int32_t timeout_ms,
+                       int16_t *ready);
 
 #ifdef __cplusplus
 }  // extern "C"

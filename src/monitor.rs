@@ -1,10 +1,13 @@
 //! Real connection state (SPEC section 14), from libzmq's socket monitor.
 //!
 //! A socket's monitor starts just before its first bind or connect, so no
-//! handshake is missed, and only the handshake and disconnect events are
-//! asked for. Events queue, unbounded, in an inproc PAIR and are read only
-//! when the socket is attached, detached or asked about its peers: sending
-//! and receiving never touch the monitor.
+//! handshake is missed, and asks for every event. Events queue, unbounded,
+//! in an inproc PAIR and are read only when the socket is attached,
+//! detached, asked about its peers or for its events: sending and
+//! receiving never touch the monitor. Each event read is kept in the
+//! socket's event log (SPEC section 20), the latest [`LOG_CAP`] unread,
+//! and applied to the connection state; reading the log changes nothing
+//! of that state.
 //!
 //! Connections are told apart by their descriptor: each one starts with
 //! an ACCEPTED or CONNECTED event and ends with exactly one DISCONNECTED
@@ -16,15 +19,15 @@
 //! away. A session ended by our own unbind or disconnect sends no event:
 //! those calls forget its endpoint themselves.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::endpoint::tcp_port;
 use crate::error::zs_result::*;
 use crate::error::{ZsError, ZsResult};
-use crate::sys::RawCtx;
-use crate::types::zs_socket_type;
+use crate::sys::{monotonic_us, RawCtx};
+use crate::types::{zs_event_kind, zs_socket_type};
 
 const SUCCEEDED: u16 = zmq_sys::ZMQ_EVENT_HANDSHAKE_SUCCEEDED as u16;
 const DISCONNECTED: u16 = zmq_sys::ZMQ_EVENT_DISCONNECTED as u16;
@@ -37,6 +40,20 @@ type Gone = Box<dyn Fn(&str) -> bool + Send>;
 const MAX_IGNORED: usize = 32;
 
 static NEXT_MONITOR: AtomicU64 = AtomicU64::new(1);
+
+/// How many unread events a socket's log keeps.
+pub(crate) const LOG_CAP: usize = 1024;
+
+/// One event of the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// A `zs_event_kind` number.
+    pub kind: i32,
+    pub value: i32,
+    /// When it was read from libzmq, CLOCK_MONOTONIC µs.
+    pub time_us: u64,
+    pub endpoint: String,
+}
 
 /// Forget connection `fd` (it ended).
 fn end(pending: &mut Vec<Conn>, live: &mut Vec<Conn>, fd: u32) {
@@ -74,6 +91,10 @@ pub struct Monitor {
     /// the queue (a handshake that completed as we disconnected) are
     /// ignored, until the socket attaches there again.
     ignored: Vec<Gone>,
+    /// Events read and not yet asked for, oldest first.
+    log: VecDeque<Event>,
+    /// Events dropped from the log since it was last read.
+    lost: u64,
 }
 
 impl Monitor {
@@ -90,6 +111,8 @@ impl Monitor {
             live: Vec::new(),
             up_at: HashMap::new(),
             ignored: Vec::new(),
+            log: VecDeque::new(),
+            lost: 0,
         }
     }
 
@@ -100,8 +123,8 @@ impl Monitor {
             "inproc://zmqsocket-monitor-{}",
             NEXT_MONITOR.fetch_add(1, Ordering::Relaxed)
         );
-        let events = i32::from(OPENED | SUCCEEDED | DISCONNECTED);
-        sock.monitor(&endpoint, events).map_err(fail)?;
+        sock.monitor(&endpoint, zmq_sys::ZMQ_EVENT_ALL as i32)
+            .map_err(fail)?;
         let pair = ctx.socket(zs_socket_type::ZS_PAIR).map_err(fail)?;
         pair.set_rcvhwm(0).map_err(fail)?;
         pair.set_linger(0).map_err(fail)?;
@@ -130,9 +153,40 @@ impl Monitor {
             let event = u16::from_ne_bytes([event[0], event[1]]);
             let fd = u32::from_ne_bytes([value[0], value[1], value[2], value[3]]);
             let endpoint = String::from_utf8_lossy(endpoint).into_owned();
-            self.apply(event, fd, endpoint);
+            self.record(event, fd, endpoint);
         }
         self.pair = Some(pair);
+    }
+
+    /// Log one event as read now, then apply it.
+    fn record(&mut self, event: u16, value: u32, endpoint: String) {
+        if self.log.len() >= LOG_CAP {
+            self.log.pop_front();
+            self.lost += 1;
+        }
+        self.log.push_back(Event {
+            kind: i32::from(event),
+            value: value as i32,
+            time_us: monotonic_us(),
+            endpoint: endpoint.clone(),
+        });
+        self.apply(event, value, endpoint);
+    }
+
+    /// The oldest unread event: first a ZS_EVENT_LOST saying how many were
+    /// dropped, if any were. Call [`Monitor::drain`] first to read what
+    /// libzmq queued.
+    pub fn next_event(&mut self) -> Option<Event> {
+        if self.lost > 0 {
+            let n = std::mem::take(&mut self.lost);
+            return Some(Event {
+                kind: zs_event_kind::ZS_EVENT_LOST as i32,
+                value: i32::try_from(n).unwrap_or(i32::MAX),
+                time_us: monotonic_us(),
+                endpoint: String::new(),
+            });
+        }
+        self.log.pop_front()
     }
 
     /// Apply one event: a connection opened (ACCEPTED, CONNECTED, with its
@@ -227,6 +281,27 @@ mod tests {
 
     fn ev(m: &mut Monitor, event: u16, fd: u32, endpoint: &str) {
         m.apply(event, fd, endpoint.to_string());
+    }
+
+    #[test]
+    fn the_log_keeps_the_latest_and_counts_the_dropped() {
+        let mut m = Monitor::idle();
+        for fd in 0..(LOG_CAP as u32 + 5) {
+            m.record(CONNECTED, fd, format!("tcp://127.0.0.1:{fd}"));
+        }
+        let lost = m.next_event().unwrap();
+        assert_eq!(lost.kind, zs_event_kind::ZS_EVENT_LOST as i32);
+        assert_eq!(lost.value, 5);
+        let first = m.next_event().unwrap();
+        assert_eq!((first.kind, first.value), (i32::from(CONNECTED), 5));
+        let mut n = 1;
+        while m.next_event().is_some() {
+            n += 1;
+        }
+        assert_eq!(n, LOG_CAP);
+        // Logging applies the event as well: the state is the same
+        // whether or not the log is read.
+        assert_eq!(m.pending.len(), LOG_CAP + 5);
     }
 
     #[test]

@@ -193,6 +193,80 @@ pub enum zs_bulk_flags {
     ZS_SCHED_BATCH = 2,
 }
 
+/// What `zs_next_event` reports (`zs_event.kind`): libzmq's ZMQ_EVENT_*
+/// numbers, and ZS_EVENT_LOST, which no libzmq event uses.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum zs_event_kind {
+    /// A connect completed at the TCP level; `value` is the descriptor.
+    ZS_EVENT_CONNECTED = 1,
+    /// A connect did not complete at once and goes on in the background.
+    ZS_EVENT_CONNECT_DELAYED = 2,
+    /// A connect is retried; `value` is the interval in ms.
+    ZS_EVENT_CONNECT_RETRIED = 4,
+    /// A bind listens; `value` is the listening descriptor.
+    ZS_EVENT_LISTENING = 8,
+    /// A bind failed; `value` is errno.
+    ZS_EVENT_BIND_FAILED = 16,
+    /// A connection was accepted on a bind; `value` is the descriptor.
+    ZS_EVENT_ACCEPTED = 32,
+    /// An accept failed; `value` is errno.
+    ZS_EVENT_ACCEPT_FAILED = 64,
+    /// A descriptor was closed; `value` is the descriptor.
+    ZS_EVENT_CLOSED = 128,
+    /// A close failed; `value` is errno.
+    ZS_EVENT_CLOSE_FAILED = 256,
+    /// A session ended (the peer went, or the connection broke); `value`
+    /// is the descriptor.
+    ZS_EVENT_DISCONNECTED = 512,
+    /// The socket's monitor stopped.
+    ZS_EVENT_MONITOR_STOPPED = 1024,
+    /// A ZMTP handshake failed for no reason libzmq names.
+    ZS_EVENT_HANDSHAKE_FAILED_NO_DETAIL = 2048,
+    /// A ZMTP handshake (and its authentication) succeeded: a live
+    /// session.
+    ZS_EVENT_HANDSHAKE_SUCCEEDED = 4096,
+    /// A ZMTP handshake failed on a protocol error; `value` is libzmq's
+    /// ZMQ_PROTOCOL_ERROR_* code.
+    ZS_EVENT_HANDSHAKE_FAILED_PROTOCOL = 8192,
+    /// Authentication refused the peer; `value` is the ZAP status code
+    /// (400: refused, 500: the handler failed).
+    ZS_EVENT_HANDSHAKE_FAILED_AUTH = 16384,
+    /// Older unread events were dropped (the log keeps the latest 1024);
+    /// `value` is how many.
+    ZS_EVENT_LOST = 0x0100_0000,
+}
+
+/// One connection event of a socket (`zs_next_event`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+#[allow(non_camel_case_types)]
+pub struct zs_event {
+    /// A `zs_event_kind`.
+    pub kind: i32,
+    /// As libzmq gives it: a descriptor, errno, a retry interval, a status
+    /// code; for ZS_EVENT_LOST how many events were dropped.
+    pub value: i32,
+    /// When the library read the event from libzmq: CLOCK_MONOTONIC, in
+    /// microseconds.
+    pub time_us: u64,
+    /// The endpoint the event is about, NUL-terminated, cut to fit ("" for
+    /// ZS_EVENT_LOST).
+    pub endpoint: [std::os::raw::c_char; 256],
+}
+
+/// What `zs_poll_events` waits for and reports, per socket (bits).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum zs_poll_flags {
+    /// A message can be received now.
+    ZS_POLLIN = 1,
+    /// A message can be sent now without waiting.
+    ZS_POLLOUT = 2,
+}
+
 /// What `zs_drain` saw.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -216,4 +290,47 @@ pub struct zs_drain_stats {
     pub out_of_order: u64,
     /// Nanoseconds from the first message received to the last.
     pub elapsed_ns: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::zs_event_kind::*;
+
+    #[test]
+    fn event_kinds_are_libzmqs_numbers() {
+        let pairs = [
+            (ZS_EVENT_CONNECTED, zmq_sys::ZMQ_EVENT_CONNECTED),
+            (ZS_EVENT_CONNECT_DELAYED, zmq_sys::ZMQ_EVENT_CONNECT_DELAYED),
+            (ZS_EVENT_CONNECT_RETRIED, zmq_sys::ZMQ_EVENT_CONNECT_RETRIED),
+            (ZS_EVENT_LISTENING, zmq_sys::ZMQ_EVENT_LISTENING),
+            (ZS_EVENT_BIND_FAILED, zmq_sys::ZMQ_EVENT_BIND_FAILED),
+            (ZS_EVENT_ACCEPTED, zmq_sys::ZMQ_EVENT_ACCEPTED),
+            (ZS_EVENT_ACCEPT_FAILED, zmq_sys::ZMQ_EVENT_ACCEPT_FAILED),
+            (ZS_EVENT_CLOSED, zmq_sys::ZMQ_EVENT_CLOSED),
+            (ZS_EVENT_CLOSE_FAILED, zmq_sys::ZMQ_EVENT_CLOSE_FAILED),
+            (ZS_EVENT_DISCONNECTED, zmq_sys::ZMQ_EVENT_DISCONNECTED),
+            (ZS_EVENT_MONITOR_STOPPED, zmq_sys::ZMQ_EVENT_MONITOR_STOPPED),
+            (
+                ZS_EVENT_HANDSHAKE_FAILED_NO_DETAIL,
+                zmq_sys::ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL,
+            ),
+            (
+                ZS_EVENT_HANDSHAKE_SUCCEEDED,
+                zmq_sys::ZMQ_EVENT_HANDSHAKE_SUCCEEDED,
+            ),
+            (
+                ZS_EVENT_HANDSHAKE_FAILED_PROTOCOL,
+                zmq_sys::ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL,
+            ),
+            (
+                ZS_EVENT_HANDSHAKE_FAILED_AUTH,
+                zmq_sys::ZMQ_EVENT_HANDSHAKE_FAILED_AUTH,
+            ),
+        ];
+        for (ours, theirs) in pairs {
+            assert_eq!(ours as u32, theirs, "{ours:?}");
+            assert_eq!(ours as u32 & ZS_EVENT_LOST as u32, 0);
+        }
+        assert!(ZS_EVENT_LOST as u32 > zmq_sys::ZMQ_EVENT_ALL);
+    }
 }

@@ -61,6 +61,7 @@ from ctypes import (
     c_bool,
     c_char,
     c_char_p,
+    c_int16,
     c_int32,
     c_int64,
     c_size_t,
@@ -90,6 +91,10 @@ __all__ = [
     "DrainStats",
     "ZS_SEQUENCED",
     "ZS_SCHED_BATCH",
+    "POLLIN",
+    "POLLOUT",
+    "Event",
+    "poll_events",
     "PAIR",
     "PUB",
     "SUB",
@@ -178,6 +183,35 @@ ZS_SEQUENCED = 1
 #: sequenced=ZS_SEQUENCED | ZS_SCHED_BATCH, or sequenced=ZS_SCHED_BATCH.
 ZS_SCHED_BATCH = 2
 
+#: zs_event_kind: libzmq's ZMQ_EVENT_* numbers, and ZS_EVENT_LOST.
+ZS_EVENT_CONNECTED = 1
+ZS_EVENT_CONNECT_DELAYED = 2
+ZS_EVENT_CONNECT_RETRIED = 4
+ZS_EVENT_LISTENING = 8
+ZS_EVENT_BIND_FAILED = 16
+ZS_EVENT_ACCEPTED = 32
+ZS_EVENT_ACCEPT_FAILED = 64
+ZS_EVENT_CLOSED = 128
+ZS_EVENT_CLOSE_FAILED = 256
+ZS_EVENT_DISCONNECTED = 512
+ZS_EVENT_MONITOR_STOPPED = 1024
+ZS_EVENT_HANDSHAKE_FAILED_NO_DETAIL = 2048
+ZS_EVENT_HANDSHAKE_SUCCEEDED = 4096
+ZS_EVENT_HANDSHAKE_FAILED_PROTOCOL = 8192
+ZS_EVENT_HANDSHAKE_FAILED_AUTH = 16384
+ZS_EVENT_LOST = 16777216
+
+#: kind -> name without ZS_EVENT_, e.g. 512 -> "DISCONNECTED"
+EVENT_NAMES = {
+    value: name[len("ZS_EVENT_"):]
+    for name, value in sorted(globals().items())
+    if name.startswith("ZS_EVENT_")
+}
+
+#: zs_poll_flags
+POLLIN = ZS_POLLIN = 1
+POLLOUT = ZS_POLLOUT = 2
+
 _INT32_MIN = -(2**31)
 _INT32_MAX = 2**31 - 1
 _INT64_MIN = -(2**63)
@@ -251,6 +285,17 @@ class zs_drain_stats(Structure):
     ]
 
 
+class zs_event(Structure):
+    """One connection event (zs_next_event)."""
+
+    _fields_ = [
+        ("kind", c_int32),          # a ZS_EVENT_* kind
+        ("value", c_int32),         # descriptor, errno, interval, status; LOST: count
+        ("time_us", c_uint64),      # CLOCK_MONOTONIC µs when the library read it
+        ("endpoint", c_char * 256), # NUL-terminated
+    ]
+
+
 zs_socket = c_uint64
 
 # name -> (restype, argtypes), one entry per function in include/zmqsocket.h
@@ -318,6 +363,17 @@ _SIGNATURES = {
     "zs_connect_endpoint": (c_int32, [zs_socket, c_char_p, c_int32, c_int32]),
     "zs_disconnect_endpoint": (c_int32, [zs_socket, c_char_p]),
     "zs_set_bind_interface": (c_int32, [c_char_p]),
+    # 20. Events and message properties
+    "zs_next_event": (c_int32, [zs_socket, c_int32, POINTER(zs_event)]),
+    "zs_message_property": (
+        c_int32,
+        [POINTER(zs_message), c_char_p, POINTER(c_char), c_size_t],
+    ),
+    # 21. Polling for both directions
+    "zs_poll_events": (
+        c_int32,
+        [POINTER(zs_socket), POINTER(c_int16), c_size_t, c_int32, POINTER(c_int16)],
+    ),
 }
 
 
@@ -544,6 +600,11 @@ def _i64(value, what: str) -> int:
 _DRAIN_FIELDS = tuple(name for name, _ in zs_drain_stats._fields_)
 
 
+#: One connection event (Socket.next_event); name is the kind without
+#: ZS_EVENT_, e.g. "HANDSHAKE_SUCCEEDED".
+Event = namedtuple("Event", ["kind", "name", "value", "time_us", "endpoint"])
+
+
 class DrainStats(namedtuple("DrainStats", _DRAIN_FIELDS + ("complete",))):
     """What Socket.drain() saw: the eight counters of struct zs_drain_stats
     plus `complete`.
@@ -619,6 +680,22 @@ def set_bind_interface(iface: str) -> None:
     name such as "lo". Existing binds are not moved. The environment
     variable ZMQSOCKET_BIND_INTERFACE sets the starting value."""
     _check(_lib.zs_set_bind_interface(_cstr(iface, "interface")))
+
+
+def poll_events(items, timeout=None) -> list:
+    """Wait until at least one (socket, want) pair of `items` is ready,
+    where want is POLLIN, POLLOUT or both, or timeout seconds pass.
+    Returns one int per item: what of its want holds now (0: nothing)."""
+    pairs = list(items)
+    for s, _ in pairs:
+        if not isinstance(s, Socket):
+            raise TypeError("poll_events takes Socket objects, not %s" % type(s).__name__)
+    n = len(pairs)
+    handles = (zs_socket * n)(*[s._handle for s, _ in pairs]) if n else None
+    want = (c_int16 * n)(*[int(w) for _, w in pairs]) if n else None
+    ready = (c_int16 * n)() if n else None
+    _check(_lib.zs_poll_events(handles, want, n, _timeout_ms(timeout), ready))
+    return [ready[i] for i in range(n)]
 
 
 def poll(sockets, timeout=None) -> list:
@@ -900,6 +977,19 @@ class Socket:
         """Wait until peer_count() >= n (n >= 0), at most timeout seconds
         (None = the library default); ZS_ERR_TIMED_OUT otherwise."""
         _check(_lib.zs_wait_peers(self._handle, _i32(n, "n"), _timeout_ms(timeout)))
+
+    def next_event(self, timeout=None):
+        """The oldest unread connection event of this socket, as an Event
+        (kind, name, value, time_us, endpoint), waiting up to timeout
+        seconds; None when none comes. The log keeps the latest 1024; a
+        LOST event says how many older ones were dropped."""
+        e = zs_event()
+        rc = _lib.zs_next_event(self._handle, _timeout_ms(timeout), byref(e))
+        if rc == ZS_ERR_TIMED_OUT:
+            return None
+        _check(rc)
+        return Event(e.kind, EVENT_NAMES.get(e.kind, str(e.kind)), e.value, e.time_us,
+                     e.endpoint.decode("utf-8", "replace"))
 
     # -- sending -------------------------------------------------------------
 

@@ -7,7 +7,7 @@ use std::ffi::CStr;
 use std::os::raw::{c_char, c_void};
 
 use crate::error::{invalid, ZsResult};
-use crate::types::{zs_frame, zs_message, zs_recv_args, zs_socket};
+use crate::types::{zs_event, zs_frame, zs_message, zs_recv_args, zs_socket};
 
 /// Borrow a NUL-terminated UTF-8 string argument named `name`.
 pub(crate) fn str_arg<'a>(p: *const c_char, name: &str) -> ZsResult<&'a str> {
@@ -226,4 +226,70 @@ pub(crate) fn free_message(msg: *mut zs_message) {
             Box::from_raw(owner as *mut crate::ops::recv::Received)
         });
     }
+}
+
+/// Borrow `count` int16_t at `p` (count already checked by
+/// [`handles_arg`]).
+pub(crate) fn i16s_arg<'a>(p: *const i16, count: usize, name: &str) -> ZsResult<&'a [i16]> {
+    if p.is_null() {
+        return Err(invalid(format!("{name} is NULL")));
+    }
+    // SAFETY: p is non-NULL and the caller promises `count` readable
+    // int16_t there for the duration of the call.
+    Ok(unsafe { std::slice::from_raw_parts(p, count) })
+}
+
+/// Borrow `count` writable int16_t at `p`, zeroed.
+pub(crate) fn i16s_out<'a>(p: *mut i16, count: usize, name: &str) -> ZsResult<&'a mut [i16]> {
+    if p.is_null() {
+        return Err(invalid(format!("{name} is NULL")));
+    }
+    // SAFETY: p is non-NULL and the caller promises `count` writable
+    // int16_t there, not aliased by another argument.
+    Ok(unsafe {
+        std::ptr::write_bytes(p, 0, count);
+        std::slice::from_raw_parts_mut(p, count)
+    })
+}
+
+/// What a received `zs_message` holds; ZS_ERR_INVALID_ARGUMENT for NULL
+/// or a message that holds nothing (zeroed, or freed).
+pub(crate) fn message_arg<'a>(
+    msg: *const zs_message,
+    name: &str,
+) -> ZsResult<&'a crate::ops::recv::Received> {
+    if msg.is_null() {
+        return Err(invalid(format!("{name} is NULL")));
+    }
+    // SAFETY: msg is non-NULL and points to a zs_message the caller owns;
+    // only its owner field is read.
+    let owner = unsafe { (*msg).owner };
+    if owner.is_null() {
+        return Err(invalid(format!(
+            "{name} holds no received message (zeroed or freed)"
+        )));
+    }
+    // SAFETY: a non-NULL owner is only ever set by ops::recv from
+    // Box::into_raw of a Received, and stays valid until zs_message_free
+    // zeroes the struct; it is only read here.
+    Ok(unsafe { &*(owner as *const crate::ops::recv::Received) })
+}
+
+/// Write `e` into the caller's `zs_event` (checked by [`out_arg`]), its
+/// endpoint cut to fit at a character boundary.
+pub(crate) fn write_event(p: *mut zs_event, e: &crate::monitor::Event) {
+    let mut out = zs_event {
+        kind: e.kind,
+        value: e.value,
+        time_us: e.time_us,
+        endpoint: [0; 256],
+    };
+    let mut n = e.endpoint.len().min(out.endpoint.len() - 1);
+    while !e.endpoint.is_char_boundary(n) {
+        n -= 1;
+    }
+    for (d, s) in out.endpoint.iter_mut().zip(&e.endpoint.as_bytes()[..n]) {
+        *d = *s as c_char;
+    }
+    write_out(p, out);
 }

@@ -24,6 +24,8 @@ pub mod ask;
 pub mod bulk;
 pub mod state;
 pub mod endpoints;
+pub mod events;
+pub mod poll;
 
 use std::os::raw::c_char;
 

@@ -3,6 +3,7 @@
 //! to. Each takes a looked-up, locked socket (or handles, for polling).
 
 pub mod bulk;
+pub mod events;
 pub mod introspect;
 pub mod poll;
 pub mod recv;

@@ -25,6 +25,15 @@ pub enum Received {
 }
 
 impl Received {
+    /// The message's first libzmq frame (each frame carries the same
+    /// metadata).
+    pub fn first(&self) -> &RawMsg {
+        match self {
+            Received::One { msg, .. } => msg,
+            Received::Many { msgs, .. } => &msgs[0],
+        }
+    }
+
     /// Give the messages' frames to the caller: the `zs_message` to write
     /// to `*out`. The frames are taken from the messages where they finally
     /// rest (libzmq keeps a small message inside its zmq_msg_t), and

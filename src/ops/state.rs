@@ -17,27 +17,37 @@ fn wait_until(
     what: &str,
     ready: impl Fn(&Monitor) -> bool,
 ) -> ZsResult<()> {
+    wait_for(entry, state, wait, what, |m| ready(m).then_some(()))?
+        .ok_or_else(|| Deadline::new(wait).timed_out(what))
+}
+
+/// Wait until `take` finds something in the socket's monitor, just
+/// drained (a socket never attached has an idle monitor). `None` when the
+/// time ran out.
+pub(crate) fn wait_for<T>(
+    entry: &Entry,
+    state: &mut Locked<'_>,
+    wait: Wait,
+    what: &str,
+    mut take: impl FnMut(&mut Monitor) -> Option<T>,
+) -> ZsResult<Option<T>> {
     let deadline = Deadline::new(wait);
     loop {
-        match state.monitor_mut() {
+        let found = match state.monitor_mut() {
             Some(m) => {
                 m.drain();
-                if ready(m) {
-                    return Ok(());
-                }
+                take(m)
             }
-            None => {
-                let idle = Monitor::idle();
-                if ready(&idle) {
-                    return Ok(());
-                }
-            }
+            None => take(&mut Monitor::idle()),
+        };
+        if found.is_some() {
+            return Ok(found);
         }
         if entry.is_closing() {
             return Err(interrupted(what));
         }
         let Some(slice) = deadline.next_slice() else {
-            return Err(deadline.timed_out(what));
+            return Ok(None);
         };
         state.step_aside()?;
         match state.monitor_mut() {

@@ -233,9 +233,17 @@ impl SocketState {
         &mut self.sequencing
     }
 
-    /// A poll item for the socket's incoming messages.
-    pub fn poll_in(&self) -> zmq::PollItem<'_> {
-        self.sock.as_poll_item(zmq::POLLIN)
+    /// A poll item for the socket: incoming messages (`input`), room to
+    /// send (`output`).
+    pub fn poll_item(&self, input: bool, output: bool) -> zmq::PollItem<'_> {
+        let mut events = zmq::PollEvents::empty();
+        if input {
+            events |= zmq::POLLIN;
+        }
+        if output {
+            events |= zmq::POLLOUT;
+        }
+        self.sock.as_poll_item(events)
     }
 
     /// Set ZMQ_SNDTIMEO for the next blocking attempt (libzmq is asked

@@ -13,5 +13,5 @@ mod socket;
 pub(crate) use ctx::RawCtx;
 pub(crate) use fork::at_fork;
 pub(crate) use msg::RawMsg;
-pub(crate) use sched::BatchScheduling;
+pub(crate) use sched::{monotonic_us, BatchScheduling};
 pub(crate) use socket::{fd_readable, stop_monitor, RawSock};

@@ -135,6 +135,19 @@ impl RawMsg {
 
     /// True when more frames of the same message follow.
     #[inline]
+    /// The metadata property `name` of a received message (zmq_msg_gets);
+    /// None when it has none of that name.
+    pub(crate) fn gets(&self, name: &str) -> Option<String> {
+        let name = std::ffi::CString::new(name).ok()?;
+        // SAFETY: self.0 is an initialised message and name a NUL-terminated
+        // string; zmq_msg_gets returns NULL or a NUL-terminated string that
+        // lives as long as the message, copied out here at once.
+        unsafe {
+            let p = zmq_sys::zmq_msg_gets(&self.0, name.as_ptr());
+            (!p.is_null()).then(|| std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned())
+        }
+    }
+
     pub(crate) fn more(&self) -> bool {
         // SAFETY: self.0 is an initialised message; zmq_msg_more only
         // reads it.

@@ -1,4 +1,5 @@
-//! The calling thread's scheduling policy, for the bulk loops.
+//! The calling thread's scheduling policy, for the bulk loops, and the
+//! monotonic clock.
 
 /// While alive, the calling thread runs under SCHED_BATCH instead of
 /// SCHED_OTHER (Linux; sched(7)); dropping it restores SCHED_OTHER if the
@@ -49,4 +50,17 @@ impl Drop for BatchScheduling {
             }
         }
     }
+}
+
+/// CLOCK_MONOTONIC now, in microseconds (the clock C callers read with
+/// clock_gettime, which std's Instant does not expose).
+pub(crate) fn monotonic_us() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: ts is a valid, writable timespec; CLOCK_MONOTONIC always
+    // exists on Linux.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    (ts.tv_sec as u64) * 1_000_000 + (ts.tv_nsec as u64) / 1_000
 }

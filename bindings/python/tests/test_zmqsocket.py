@@ -270,6 +270,11 @@ _C_TYPES = {
     "zs_message": zmqsocket.zs_message,
     "zs_recv_args *": zmqsocket.POINTER(zmqsocket.zs_recv_args),
     "zs_drain_stats *": zmqsocket.POINTER(zmqsocket.zs_drain_stats),
+    "const int16_t *": zmqsocket.POINTER(zmqsocket.c_int16),
+    "int16_t *": zmqsocket.POINTER(zmqsocket.c_int16),
+    "zs_event *": zmqsocket.POINTER(zmqsocket.zs_event),
+    "const zs_message *": zmqsocket.POINTER(zmqsocket.zs_message),
+    "char[256]": zmqsocket.c_char * 256,
 }
 
 
@@ -312,11 +317,13 @@ def test_structs_match_the_header():
     text = _header_text()
     structs = ((zmqsocket.zs_frame, "zs_frame"), (zmqsocket.zs_message, "zs_message"),
                (zmqsocket.zs_recv_args, "zs_recv_args"),
-               (zmqsocket.zs_drain_stats, "zs_drain_stats"))
+               (zmqsocket.zs_drain_stats, "zs_drain_stats"),
+               (zmqsocket.zs_event, "zs_event"))
     for cls, cname in structs:
         body = re.search(r"struct %s \{(.*?)\};" % cname, text, re.S).group(1)
-        fields = [re.match(r"(.*?)(\w+)$", f.strip()).groups()
+        fields = [re.match(r"(.*?)(\w+)(\[\d+\])?$", f.strip()).groups()
                   for f in body.split(";") if f.strip()]
+        fields = [(t.strip() + arr, n) if arr else (t, n) for t, n, arr in fields]
         assert [n for _, n in fields] == [n for n, _ in cls._fields_]
         for (ctype, _), (_, pytype) in zip(fields, cls._fields_):
             if "zs_frame *" in re.sub(r"\s*\*", " *", ctype):
@@ -355,7 +362,7 @@ def test_socket_type_constants_are_libzmqs():
 
 def test_version():
     v = zmqsocket.version()
-    assert re.fullmatch(r"zmqsocket \d+\.\d+\.\d+ \(libzmq \d+\.\d+\.\d+\)", v), v
+    assert re.fullmatch(r"zmqsocket \d+\.\d+\.\d+ \(libzmq \d+\.\d+\.\d+, CURVE\)", v), v
 
 
 def test_socket_count_and_destroy():
