@@ -296,6 +296,11 @@ static int64_t h_poll_second(zs_socket s)
     arr[1] = s;
     return zs_poll(arr, 2, 0, rd);
 }
+#define KEY_A "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7" /* 40 Z85 characters */
+static int64_t h_curve_server(zs_socket s) { return zs_set_curve_server(s, KEY_A); }
+static int64_t h_curve_client(zs_socket s) { return zs_set_curve_client(s, KEY_A, KEY_A, KEY_A); }
+static int64_t h_plain_server(zs_socket s) { return zs_set_plain_server(s); }
+static int64_t h_plain_client(zs_socket s) { return zs_set_plain_client(s, "u", "p"); }
 static int64_t h_next_event(zs_socket s)
 {
     zs_event e;
@@ -361,6 +366,10 @@ static const handle_row handle_rows[] = {
     {"zs_unbind_endpoint", R_INT, h_unbind_ep},
     {"zs_connect_endpoint", R_INT, h_connect_ep},
     {"zs_disconnect_endpoint", R_INT, h_disconnect_ep},
+    {"zs_set_curve_server", R_INT, h_curve_server},
+    {"zs_set_curve_client", R_INT, h_curve_client},
+    {"zs_set_plain_server", R_INT, h_plain_server},
+    {"zs_set_plain_client", R_INT, h_plain_client},
     {"zs_next_event", R_INT, h_next_event},
     {"zs_poll_events", R_INT, h_poll_events},
     {"zs_poll_events", R_INT, h_poll_events_second},
@@ -872,6 +881,51 @@ static void test_null_and_lengths(void)
             zs_poll_events(arr, bad_want, 1, 0, ready));
     }
 
+    TEST("security: NULL keys and buffers, malformed keys, Z85 lengths, bad rules");
+    {
+        char k41[41], z[16];
+        unsigned char raw[8] = {0};
+        zs_socket fresh = 0;
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_curve_keypair", "public_z85", zs_curve_keypair(NULL, k41));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_curve_keypair", "secret_z85", zs_curve_keypair(k41, NULL));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_curve_public", "secret_z85", zs_curve_public(NULL, k41));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_curve_public", "public_z85", zs_curve_public(KEY_A, NULL));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_curve_public", "secret_z85", zs_curve_public("short", k41));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_z85_encode", "data", zs_z85_encode(NULL, 4, z, sizeof z));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_z85_encode", "len 3", zs_z85_encode(raw, 3, z, sizeof z));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_z85_encode", "buf", zs_z85_encode(raw, 4, NULL, 8));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_z85_decode", "text", zs_z85_decode(NULL, raw, sizeof raw));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_z85_decode", "not Z85", zs_z85_decode("abcd", raw, sizeof raw));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_z85_decode", "not Z85", zs_z85_decode("abc d", raw, sizeof raw));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_z85_decode", "buf", zs_z85_decode("HelloWorld", NULL, 8));
+        CHECK_EQ_INT(zs_socket_new(ZS_PUSH, &fresh), ZS_OK);
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_curve_server", "secret_z85", zs_set_curve_server(fresh, NULL));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_curve_server", "secret_z85", zs_set_curve_server(fresh, "short"));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_curve_client", "server_public_z85",
+            zs_set_curve_client(fresh, NULL, KEY_A, KEY_A));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_curve_client", "public_z85",
+            zs_set_curve_client(fresh, KEY_A, NULL, KEY_A));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_curve_client", "secret_z85",
+            zs_set_curve_client(fresh, KEY_A, KEY_A, "x"));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_plain_client", "username",
+            zs_set_plain_client(fresh, NULL, "p"));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_plain_client", "password",
+            zs_set_plain_client(fresh, "u", NULL));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_plain_client", "username",
+            zs_set_plain_client(fresh, "", "p"));
+        CHECK_EQ_INT(zs_socket_destroy(fresh), ZS_OK);
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_auth_allow", "address", zs_auth_allow(NULL));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_auth_allow", "address", zs_auth_allow("10.0.0.0/33"));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_auth_deny", "address", zs_auth_deny("localhost"));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_auth_curve_allow", "client_public_z85",
+            zs_auth_curve_allow(NULL));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_auth_curve_allow", "client_public_z85",
+            zs_auth_curve_allow("short"));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_auth_plain_user", "username", zs_auth_plain_user(NULL, "p"));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_auth_plain_user", "password", zs_auth_plain_user("u", NULL));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_auth_plain_user", "username", zs_auth_plain_user("", "p"));
+    }
+
     TEST("events and message properties: NULL out, NULL or empty message, NULL name");
     {
         zs_message zeroed;
@@ -913,6 +967,14 @@ static void test_wrong_state(void)
     BAD(ZS_ERR_NOT_SUPPORTED, "zs_subscribe", "PUSH", zs_subscribe(push, "a", 1));
     BAD(ZS_ERR_NOT_SUPPORTED, "zs_unsubscribe", "PUSH", zs_unsubscribe(push, "a", 1));
     BAD(ZS_ERR_WRONG_STATE, "zs_set_routing_id", "routing id", zs_set_routing_id(push, "ab", 2));
+    BAD(ZS_ERR_WRONG_STATE, "zs_set_curve_server", "first bind or connect",
+        zs_set_curve_server(pull, KEY_A));
+    BAD(ZS_ERR_WRONG_STATE, "zs_set_curve_client", "first bind or connect",
+        zs_set_curve_client(push, KEY_A, KEY_A, KEY_A));
+    BAD(ZS_ERR_WRONG_STATE, "zs_set_plain_server", "first bind or connect",
+        zs_set_plain_server(pull));
+    BAD(ZS_ERR_WRONG_STATE, "zs_set_plain_client", "first bind or connect",
+        zs_set_plain_client(push, "u", "p"));
     snprintf(needle, sizeof needle, ":%d", (int)port);
     BAD(ZS_ERR_ADDRESS_IN_USE, "zs_bind_to_port", needle, zs_bind_to_port(pull, port, HWM, HWM));
     BAD(ZS_ERR_NOT_BOUND, "zs_unbind_from_port", "port", zs_unbind_from_port(pull, dead_port));

@@ -49,11 +49,15 @@
  *   of it returns only after waiting 2 s for the port to be free), and a
  *   connection the parent closes is not seen closed by its peer.
  * - Peers must speak ZMTP 3 (libzmq >= 4.0, CZMQ, pyzmq, php-zmq, JeroMQ,
- *   NetMQ). Every socket has a ZAP domain set ("zmqsocket"; no ZAP handler
- *   runs and none is required), which makes libzmq refuse ZMTP 1.0 and 2.0
- *   peers: without it libzmq takes any byte stream whose first byte is not
- *   0xff for a ZMTP 1.0 peer, and a port scanner's or an HTTP client's
- *   bytes would be delivered as messages.
+ *   NetMQ). Every socket has a ZAP domain set ("zmqsocket") and the library
+ *   runs a ZAP handler in its context, which applies the zs_auth_* rules to
+ *   every ZMTP 3 peer (NULL, PLAIN and CURVE alike; with no rules everyone
+ *   gets in). The domain makes libzmq refuse ZMTP 1.0 and 2.0 peers
+ *   (libzmq 2.x and 3.x), on every socket: libzmq cannot authenticate them
+ *   (their handshake has no mechanism and skips ZAP), so letting them in
+ *   would bypass the rules, and without it libzmq takes any byte stream
+ *   whose first byte is not 0xff for a ZMTP 1.0 peer, so a port scanner's
+ *   or an HTTP client's bytes would be delivered as messages.
  * - A bind on "*" (zs_bind_to_port's default) listens on every interface
  *   and is reachable from the network; zs_set_bind_interface or
  *   ZMQSOCKET_BIND_INTERFACE=127.0.0.1 keeps ports on loopback.
@@ -270,7 +274,8 @@ enum zs_event_kind {
    */
   ZS_EVENT_LISTENING = 8,
   /**
-   * A bind failed; `value` is errno.
+   * A bind failed. Never logged: the failed bind call says so itself
+   * (libzmq's event would overwrite the errno the call reports).
    */
   ZS_EVENT_BIND_FAILED = 16,
   /**
@@ -1024,6 +1029,110 @@ int32_t zs_disconnect_endpoint(zs_socket s, const char *endpoint);
  * loopback without changing its code. Existing binds are not moved.
  */
 int32_t zs_set_bind_interface(const char *iface);
+
+/* ---- 19. Security ---- */
+
+/**
+ * Make a new CURVE keypair: writes 40 characters of Z85 and a NUL (41
+ * bytes) to each of `public_z85` and `secret_z85`. Returns ZS_OK.
+ */
+int32_t zs_curve_keypair(char *public_z85, char *secret_z85);
+
+/**
+ * Write the public key of the CURVE secret key `secret_z85` (40
+ * characters of Z85) to `public_z85` (41 bytes, NUL-terminated). A
+ * malformed key is ZS_ERR_INVALID_ARGUMENT.
+ */
+int32_t zs_curve_public(const char *secret_z85, char *public_z85);
+
+/**
+ * Encode `len` bytes (a multiple of 4) as Z85 text into `buf` (snprintf
+ * rules: at most `cap` bytes with the NUL; `buf` may be NULL when `cap`
+ * is 0). Returns the text's full length, `len / 4 * 5`.
+ */
+int32_t zs_z85_encode(const void *data, size_t len, char *buf, size_t cap);
+
+/**
+ * Decode Z85 `text` (its length a multiple of 5) into `buf`, writing at
+ * most `cap` bytes (`buf` may be NULL when `cap` is 0). Returns how many
+ * bytes it decodes to, `strlen(text) / 5 * 4`. Text that is not Z85 is
+ * ZS_ERR_INVALID_ARGUMENT, and nothing is written.
+ */
+int32_t zs_z85_decode(const char *text, void *buf, size_t cap);
+
+/**
+ * Make the socket a CURVE server with secret key `secret_z85`: its peers
+ * must be CURVE clients that know the matching public key, and get in as
+ * zs_auth_curve_allow says. Before the socket's first bind or connect
+ * only (ZS_ERR_WRONG_STATE after it); a malformed key is
+ * ZS_ERR_INVALID_ARGUMENT.
+ */
+int32_t zs_set_curve_server(zs_socket s, const char *secret_z85);
+
+/**
+ * Make the socket a CURVE client of the server whose public key is
+ * `server_public_z85`, with its own keypair. A server with another key
+ * never completes the handshake: nothing is delivered either way. Before
+ * the socket's first bind or connect only (ZS_ERR_WRONG_STATE after it);
+ * a malformed key is ZS_ERR_INVALID_ARGUMENT.
+ */
+int32_t zs_set_curve_client(zs_socket s,
+                            const char *server_public_z85,
+                            const char *public_z85,
+                            const char *secret_z85);
+
+/**
+ * Make the socket a PLAIN server: its peers must be PLAIN clients, and
+ * get in as zs_auth_plain_user says. Before the socket's first bind or
+ * connect only (ZS_ERR_WRONG_STATE after it).
+ */
+int32_t zs_set_plain_server(zs_socket s);
+
+/**
+ * Make the socket a PLAIN client with this user name (1..255 bytes) and
+ * password (0..255 bytes), sent in clear text. Before the socket's first
+ * bind or connect only (ZS_ERR_WRONG_STATE after it).
+ */
+int32_t zs_set_plain_client(zs_socket s, const char *username, const char *password);
+
+/**
+ * From now on only peers from `address` (an IPv4 or IPv6 address, or a
+ * CIDR range such as "10.0.0.0/8") and other allowed addresses get in,
+ * on every socket of the process, for connections made from now on. An
+ * IPv4 peer of a dual-stack bind matches IPv4 rules.
+ */
+int32_t zs_auth_allow(const char *address);
+
+/**
+ * Refuse peers from `address` (an address or CIDR range), unless some
+ * address is allowed: then only the allowed ones count. A refused peer
+ * never delivers a message and never counts in zs_peer_count; its
+ * socket's event log has ZS_EVENT_HANDSHAKE_FAILED_AUTH (value 400).
+ */
+int32_t zs_auth_deny(const char *address);
+
+/**
+ * Admit CURVE clients with this public key ("*": any valid key) to the
+ * process's CURVE servers. Until the first key is allowed, a CURVE
+ * server admits any client that completes the handshake, as libzmq
+ * does; from then on, only allowed keys. A client's User-Id property
+ * is its Z85 public key.
+ */
+int32_t zs_auth_curve_allow(const char *client_public_z85);
+
+/**
+ * Add (or replace) a user of the process's PLAIN servers. Until the first
+ * user is added, a PLAIN server admits any user name and password, as
+ * libzmq does; from then on, only users with their password. A client's
+ * User-Id property is its user name.
+ */
+int32_t zs_auth_plain_user(const char *username, const char *password);
+
+/**
+ * Forget every authentication rule: everyone gets in again (for new
+ * connections). Returns ZS_OK.
+ */
+int32_t zs_auth_reset(void);
 
 /* ---- 20. Events and message properties ---- */
 

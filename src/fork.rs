@@ -5,8 +5,8 @@
 //! context writes into descriptors it shares with the parent's I/O
 //! threads, and the parent aborts. So the handlers registered here with
 //! pthread_atfork(3):
-//! - before the fork, take the process-wide locks (host table, bind
-//!   interface, inproc registry, handle table), so that no other parent
+//! - before the fork, take the process-wide locks (host table,
+//!   authentication rules, bind interface, inproc registry, handle table), so that no other parent
 //!   thread holds one at the moment of the fork; each is held only to
 //!   update or read its table (never during a blocking call or a file
 //!   read; an inproc connect that changes the socket's HWMs holds the
@@ -26,11 +26,12 @@
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::{handles, hosts, inproc, socket, sys};
+use crate::{auth, handles, hosts, inproc, socket, sys};
 
 /// The locks held from `prepare` to `parent` or `child`.
 struct Held {
     hosts: hosts::ForkHold,
+    auth: auth::ForkHold,
     iface: socket::ForkHold,
     inproc: inproc::ForkHold,
     table: handles::ForkHold,
@@ -58,6 +59,7 @@ extern "C" fn prepare() {
     // Always in this order; the library never holds two of these at once.
     let held = Held {
         hosts: hosts::hold_for_fork(),
+        auth: auth::hold_for_fork(),
         iface: socket::hold_for_fork(),
         inproc: inproc::hold_for_fork(),
         table: handles::hold_for_fork(),
@@ -85,6 +87,7 @@ extern "C" fn child() {
     if let Some(held) = take_held() {
         let Held {
             hosts,
+            auth,
             iface,
             inproc,
             table,
@@ -92,6 +95,7 @@ extern "C" fn child() {
         inproc::start_child(inproc);
         handles::start_child(table);
         drop(iface);
+        drop(auth);
         drop(hosts);
     }
 }

@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockWriteGuard, TryLockError};
 use std::time::Duration;
 
+use crate::auth;
 use crate::error::zs_result::*;
 use crate::error::{from_zmq, ZsError, ZsResult};
 use crate::socket::SocketState;
@@ -189,6 +190,9 @@ struct Table {
     /// The context new sockets are made in; made with the first socket,
     /// and again after `destroy_all` retired it.
     ctx: Option<Arc<RawCtx>>,
+    /// The ZAP handler of `ctx`, started with it and stopped before it is
+    /// terminated.
+    zap: Option<auth::Handler>,
     /// Creation holds this shared; `destroy_all` holds it exclusively, so
     /// no socket is made on a context that `destroy_all` is retiring. Part
     /// of the table so that a forked child gets a fresh one.
@@ -203,6 +207,7 @@ impl Table {
         Table {
             map: HashMap::with_hasher(BuildHasherDefault::new()),
             ctx: None,
+            zap: None,
             gate: None,
             inherited: None,
         }
@@ -253,6 +258,9 @@ fn context() -> ZsResult<Arc<RawCtx>> {
         return Ok(Arc::clone(c));
     }
     let ctx = RawCtx::new().map_err(|e| from_zmq(e, "zmq_ctx_new", ZS_ERR_ZMQ))?;
+    // Without its handler a context would let everyone in: no context
+    // without one. (A failed start closed its sockets: ctx terminates.)
+    t.zap = Some(auth::Handler::start(&ctx)?);
     Ok(Arc::clone(t.ctx.insert(Arc::new(ctx))))
 }
 
@@ -406,14 +414,18 @@ pub fn destroy(h: zs_socket) -> ZsResult<()> {
 pub fn destroy_all() -> usize {
     let gate = gate();
     let _gate = gate.write().unwrap_or_else(|e| e.into_inner());
-    let (entries, old_ctx) = {
+    let (entries, old_ctx, zap) = {
         let mut t = write_table();
         let entries: Vec<Arc<Entry>> = t.map.drain().map(|(_, e)| e).collect();
-        (entries, t.ctx.take())
+        (entries, t.ctx.take(), t.zap.take())
     };
     let n = entries.len();
     for e in &entries {
         e.close_now();
+    }
+    // Its handler goes last: a closing socket's handshake may still ask it.
+    if let (Some(zap), Some(ctx)) = (zap, &old_ctx) {
+        zap.stop(ctx);
     }
     // Every socket of the old context is closed (each SocketState held an
     // Arc of it, now dropped), so this drops its last reference and

@@ -34,6 +34,7 @@ mod endpoint;
 mod hosts;
 mod inproc;
 mod monitor;
+mod auth;
 
 mod socket;
 

@@ -1,7 +1,7 @@
 //! Real connection state (SPEC section 14), from libzmq's socket monitor.
 //!
 //! A socket's monitor starts just before its first bind or connect, so no
-//! handshake is missed, and asks for every event. Events queue, unbounded,
+//! handshake is missed, and asks for every event but BIND_FAILED. Events queue, unbounded,
 //! in an inproc PAIR and are read only when the socket is attached,
 //! detached, asked about its peers or for its events: sending and
 //! receiving never touch the monitor. Each event read is kept in the
@@ -40,6 +40,11 @@ type Gone = Box<dyn Fn(&str) -> bool + Send>;
 const MAX_IGNORED: usize = 32;
 
 static NEXT_MONITOR: AtomicU64 = AtomicU64::new(1);
+
+/// The events asked for: all but BIND_FAILED. A failed bind is its call's
+/// error already, and libzmq sends that event before returning, which
+/// overwrites the errno the call reports (ENODEV becomes EAGAIN).
+const EVENTS: i32 = (zmq_sys::ZMQ_EVENT_ALL & !zmq_sys::ZMQ_EVENT_BIND_FAILED) as i32;
 
 /// How many unread events a socket's log keeps.
 pub(crate) const LOG_CAP: usize = 1024;
@@ -123,8 +128,7 @@ impl Monitor {
             "inproc://zmqsocket-monitor-{}",
             NEXT_MONITOR.fetch_add(1, Ordering::Relaxed)
         );
-        sock.monitor(&endpoint, zmq_sys::ZMQ_EVENT_ALL as i32)
-            .map_err(fail)?;
+        sock.monitor(&endpoint, EVENTS).map_err(fail)?;
         let pair = ctx.socket(zs_socket_type::ZS_PAIR).map_err(fail)?;
         pair.set_rcvhwm(0).map_err(fail)?;
         pair.set_linger(0).map_err(fail)?;

@@ -207,7 +207,8 @@ pub enum zs_event_kind {
     ZS_EVENT_CONNECT_RETRIED = 4,
     /// A bind listens; `value` is the listening descriptor.
     ZS_EVENT_LISTENING = 8,
-    /// A bind failed; `value` is errno.
+    /// A bind failed. Never logged: the failed bind call says so itself
+    /// (libzmq's event would overwrite the errno the call reports).
     ZS_EVENT_BIND_FAILED = 16,
     /// A connection was accepted on a bind; `value` is the descriptor.
     ZS_EVENT_ACCEPTED = 32,

@@ -95,6 +95,11 @@ __all__ = [
     "POLLOUT",
     "Event",
     "poll_events",
+    "curve_keypair",
+    "curve_public",
+    "z85_encode",
+    "z85_decode",
+    "auth",
     "PAIR",
     "PUB",
     "SUB",
@@ -363,6 +368,20 @@ _SIGNATURES = {
     "zs_connect_endpoint": (c_int32, [zs_socket, c_char_p, c_int32, c_int32]),
     "zs_disconnect_endpoint": (c_int32, [zs_socket, c_char_p]),
     "zs_set_bind_interface": (c_int32, [c_char_p]),
+    # 19. Security
+    "zs_curve_keypair": (c_int32, [POINTER(c_char), POINTER(c_char)]),
+    "zs_curve_public": (c_int32, [c_char_p, POINTER(c_char)]),
+    "zs_z85_encode": (c_int32, [c_void_p, c_size_t, POINTER(c_char), c_size_t]),
+    "zs_z85_decode": (c_int32, [c_char_p, c_void_p, c_size_t]),
+    "zs_set_curve_server": (c_int32, [zs_socket, c_char_p]),
+    "zs_set_curve_client": (c_int32, [zs_socket, c_char_p, c_char_p, c_char_p]),
+    "zs_set_plain_server": (c_int32, [zs_socket]),
+    "zs_set_plain_client": (c_int32, [zs_socket, c_char_p, c_char_p]),
+    "zs_auth_allow": (c_int32, [c_char_p]),
+    "zs_auth_deny": (c_int32, [c_char_p]),
+    "zs_auth_curve_allow": (c_int32, [c_char_p]),
+    "zs_auth_plain_user": (c_int32, [c_char_p, c_char_p]),
+    "zs_auth_reset": (c_int32, []),
     # 20. Events and message properties
     "zs_next_event": (c_int32, [zs_socket, c_int32, POINTER(zs_event)]),
     "zs_message_property": (
@@ -682,6 +701,68 @@ def set_bind_interface(iface: str) -> None:
     _check(_lib.zs_set_bind_interface(_cstr(iface, "interface")))
 
 
+def curve_keypair():
+    """A new CURVE keypair: (public, secret), each 40 characters of Z85."""
+    public, secret = ctypes.create_string_buffer(41), ctypes.create_string_buffer(41)
+    _check(_lib.zs_curve_keypair(public, secret))
+    return public.value.decode(), secret.value.decode()
+
+
+def curve_public(secret: str) -> str:
+    """The public key of a CURVE secret key (Z85 text)."""
+    public = ctypes.create_string_buffer(41)
+    _check(_lib.zs_curve_public(_cstr(secret, "secret"), public))
+    return public.value.decode()
+
+
+def z85_encode(data) -> str:
+    """Z85 text of data (its length a multiple of 4)."""
+    b = _bytes(data)
+    n = _check(_lib.zs_z85_encode(b, len(b), None, 0))
+    buf = ctypes.create_string_buffer(n + 1)
+    _check(_lib.zs_z85_encode(b, len(b), buf, n + 1))
+    return buf.value.decode()
+
+
+def z85_decode(text: str) -> bytes:
+    """The bytes of Z85 text (its length a multiple of 5)."""
+    t = _cstr(text, "text")
+    n = _check(_lib.zs_z85_decode(t, None, 0))
+    buf = ctypes.create_string_buffer(n)
+    _check(_lib.zs_z85_decode(t, buf, n))
+    return buf.raw
+
+
+class auth:
+    """The process-wide authentication rules (CZMQ's zauth): every socket's
+    peers are checked by them, for connections made from now on."""
+
+    @staticmethod
+    def allow(address: str) -> None:
+        """Only allowed addresses (IPs or CIDR ranges) get in from now on."""
+        _check(_lib.zs_auth_allow(_cstr(address, "address")))
+
+    @staticmethod
+    def deny(address: str) -> None:
+        """Refuse an address or CIDR range (unless addresses are allowed)."""
+        _check(_lib.zs_auth_deny(_cstr(address, "address")))
+
+    @staticmethod
+    def curve_allow(client_public: str) -> None:
+        """Admit this CURVE client key ("*": any valid key) to CURVE servers."""
+        _check(_lib.zs_auth_curve_allow(_cstr(client_public, "client_public")))
+
+    @staticmethod
+    def plain_user(username: str, password: str) -> None:
+        """Add a user of the PLAIN servers."""
+        _check(_lib.zs_auth_plain_user(_cstr(username, "username"), _cstr(password, "password")))
+
+    @staticmethod
+    def reset() -> None:
+        """Forget every rule: everyone gets in again."""
+        _check(_lib.zs_auth_reset())
+
+
 def poll_events(items, timeout=None) -> list:
     """Wait until at least one (socket, want) pair of `items` is ready,
     where want is POLLIN, POLLOUT or both, or timeout seconds pass.
@@ -977,6 +1058,26 @@ class Socket:
         """Wait until peer_count() >= n (n >= 0), at most timeout seconds
         (None = the library default); ZS_ERR_TIMED_OUT otherwise."""
         _check(_lib.zs_wait_peers(self._handle, _i32(n, "n"), _timeout_ms(timeout)))
+
+    def set_curve_server(self, secret: str) -> None:
+        """Make this socket a CURVE server (before its first bind/connect)."""
+        _check(_lib.zs_set_curve_server(self._handle, _cstr(secret, "secret")))
+
+    def set_curve_client(self, server_public: str, public: str, secret: str) -> None:
+        """Make this socket a CURVE client of server_public (before its
+        first bind/connect)."""
+        _check(_lib.zs_set_curve_client(
+            self._handle, _cstr(server_public, "server_public"), _cstr(public, "public"),
+            _cstr(secret, "secret")))
+
+    def set_plain_server(self) -> None:
+        """Make this socket a PLAIN server (before its first bind/connect)."""
+        _check(_lib.zs_set_plain_server(self._handle))
+
+    def set_plain_client(self, username: str, password: str) -> None:
+        """Make this socket a PLAIN client (before its first bind/connect)."""
+        _check(_lib.zs_set_plain_client(
+            self._handle, _cstr(username, "username"), _cstr(password, "password")))
 
     def next_event(self, timeout=None):
         """The oldest unread connection event of this socket, as an Event

@@ -293,3 +293,16 @@ pub(crate) fn write_event(p: *mut zs_event, e: &crate::monitor::Event) {
     }
     write_out(p, out);
 }
+
+/// Write a 40-character key and its NUL to a 41-byte buffer checked by
+/// [`out_arg`].
+pub(crate) fn write_key(p: *mut c_char, key: &str) {
+    debug_assert_eq!(key.len(), 40);
+    let n = key.len().min(40);
+    // SAFETY: p was checked non-NULL by out_arg and the caller promises 41
+    // writable bytes there (the documented key buffer); we write n + 1 <= 41.
+    unsafe {
+        std::ptr::copy_nonoverlapping(key.as_ptr(), p as *mut u8, n);
+        *p.add(n) = 0;
+    }
+}

@@ -32,6 +32,23 @@ const UNBIND_WAIT: Duration = Duration::from_secs(2);
 
 /// An endpoint this socket is bound to.
 #[derive(Clone, Debug)]
+/// A security mechanism (SPEC section 19), keys already decoded.
+pub enum Mechanism {
+    CurveServer {
+        secret: [u8; 32],
+    },
+    CurveClient {
+        server: [u8; 32],
+        public: [u8; 32],
+        secret: [u8; 32],
+    },
+    PlainServer,
+    PlainClient {
+        user: String,
+        password: String,
+    },
+}
+
 pub struct Bind {
     /// The TCP port; None for other transports.
     pub port: Option<u16>,
@@ -443,6 +460,38 @@ impl SocketState {
             ));
         }
         self.sock.set_identity(id).map_err(zmq_err("routing id"))
+    }
+
+    /// Make the socket use `m` for its connections: before its first bind
+    /// or connect only (libzmq applies a mechanism to later attachments,
+    /// and one socket with two mechanisms would be a trap).
+    pub fn set_mechanism(&mut self, m: Mechanism) -> ZsResult<()> {
+        if self.attached {
+            return Err(ZsError::new(
+                ZS_ERR_WRONG_STATE,
+                "a security mechanism must be set before the socket's first bind or connect",
+            ));
+        }
+        let what = "security mechanism";
+        let s = &self.sock;
+        match m {
+            Mechanism::CurveServer { secret } => s
+                .set_curve_server(true)
+                .and_then(|()| s.set_curve_secretkey(&secret)),
+            Mechanism::CurveClient {
+                server,
+                public,
+                secret,
+            } => s
+                .set_curve_serverkey(&server)
+                .and_then(|()| s.set_curve_publickey(&public))
+                .and_then(|()| s.set_curve_secretkey(&secret)),
+            Mechanism::PlainServer => s.set_plain_server(true),
+            Mechanism::PlainClient { user, password } => s
+                .set_plain_username(Some(&user))
+                .and_then(|()| s.set_plain_password(Some(&password))),
+        }
+        .map_err(zmq_err(what))
     }
 
     /// Subscribe (`on`) or unsubscribe to a prefix; SUB and XSUB only.

@@ -5,6 +5,7 @@
 #![allow(unsafe_code)]
 
 mod ctx;
+pub(crate) mod curve;
 mod fork;
 mod msg;
 mod sched;

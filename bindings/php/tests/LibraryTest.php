@@ -19,7 +19,7 @@ final class LibraryTest extends ZmqTestCase
             $this->assertSame(realpath(__DIR__ . '/../../../target/release/libzmqsocket.so'), Library::libraryPath());
         }
         $this->assertFileExists(Library::findHeader());
-        $this->assertMatchesRegularExpression('/^zmqsocket \d+\.\d+\.\d+ \(libzmq \d+\.\d+\.\d+\)$/', Library::version());
+        $this->assertMatchesRegularExpression('/^zmqsocket \d+\.\d+\.\d+ \(libzmq \d+\.\d+\.\d+, CURVE\)$/', Library::version());
     }
 
     public function testConstantsMatchTheHeader(): void
