@@ -318,6 +318,11 @@ _SIGNATURES = {
     "zs_connect_endpoint": (c_int32, [zs_socket, c_char_p, c_int32, c_int32]),
     "zs_disconnect_endpoint": (c_int32, [zs_socket, c_char_p]),
     "zs_set_bind_interface": (c_int32, [c_char_p]),
+    # Socket options (SPEC section 18).
+    "zs_set_option": (c_int32, [zs_socket, c_char_p, c_int64]),
+    "zs_get_option": (c_int32, [zs_socket, c_char_p, POINTER(c_int64)]),
+    "zs_set_option_bytes": (c_int32, [zs_socket, c_char_p, c_void_p, c_size_t]),
+    "zs_get_option_bytes": (c_int32, [zs_socket, c_char_p, c_void_p, c_size_t]),
 }
 
 
