@@ -110,14 +110,19 @@ impl RawSock {
     }
 
     /// Set option number `option` to the bytes of `value`, as
-    /// zmq_setsockopt(3) (an int option takes 4 native-endian bytes).
+    /// zmq_setsockopt(3) (an int option takes 4 native-endian bytes). An
+    /// empty value is passed as NULL: libzmq clears a string option only
+    /// so.
     pub(crate) fn set_option(self, option: i32, value: &[u8]) -> Result<(), zmq::Error> {
-        // SAFETY: self.0 is a live socket (see RawSock), used by one thread
-        // at a time; libzmq reads value.len() bytes of a valid slice and
-        // copies what it keeps.
-        let rc = unsafe {
-            zmq_sys::zmq_setsockopt(self.0, option, value.as_ptr() as *const c_void, value.len())
+        let p = if value.is_empty() {
+            std::ptr::null()
+        } else {
+            value.as_ptr() as *const c_void
         };
+        // SAFETY: self.0 is a live socket (see RawSock), used by one thread
+        // at a time; libzmq reads value.len() bytes at p (NULL only for 0
+        // bytes) and copies what it keeps.
+        let rc = unsafe { zmq_sys::zmq_setsockopt(self.0, option, p, value.len()) };
         if rc == -1 {
             return Err(last_zmq_error());
         }
