@@ -17,7 +17,11 @@ use std::sync::LazyLock;
 
 pub(super) static VERSION: LazyLock<CString> = LazyLock::new(|| {
     let (a, b, c) = zmq::version();
-    let curve = if zmq::has("curve") == Some(true) { ", CURVE" } else { "" };
+    let curve = if zmq::has("curve") == Some(true) {
+        ", CURVE"
+    } else {
+        ""
+    };
     CString::new(format!(
         "zmqsocket {} (libzmq {a}.{b}.{c}{curve})",
         env!("CARGO_PKG_VERSION")
