@@ -2,7 +2,8 @@
 //! cbindgen: `include/zmqsocket.h` for C and C++, and
 //! `include/zmqsocket_ffi.h` for FFI loaders (PHP FFI, Python cffi).
 //! Both are written to OUT_DIR, with a heading comment before each SPEC
-//! section's functions. include/ holds the committed copies: `make
+//! section's functions, and the socket options list (from src/options.rs)
+//! in zs_set_option's doc comment. include/ holds the committed copies: `make
 //! headers` (ZMQSOCKET_UPDATE_HEADERS=1) copies them there, and a unit
 //! test (lib.rs) fails when include/ differs from what the source gives.
 
@@ -66,6 +67,85 @@ fn result_enum(crate_dir: &Path) -> String {
         }
     }
     panic!("the result_codes! table in src/error.rs does not end");
+}
+
+/// The lines of the socket options list, from the `option_table!` rows
+/// in src/options.rs: `- NAME (type, access; socket types): description`.
+fn option_lines(crate_dir: &Path) -> Vec<String> {
+    let src =
+        std::fs::read_to_string(crate_dir.join("src/options.rs")).expect("read src/options.rs");
+    let start = src
+        .find("\noption_table! {")
+        .expect("src/options.rs has the option_table! rows");
+    let mut out = Vec::new();
+    for line in src[start + 1..].lines().skip(1) {
+        let line = line.trim();
+        if line == "}" {
+            return out;
+        }
+        let (row, desc) = line.split_once(" => ").expect("an option row");
+        let desc = desc
+            .strip_prefix('"')
+            .and_then(|d| d.strip_suffix("\","))
+            .expect("a quoted description")
+            .replace("\\\"", "\"");
+        let fields: Vec<&str> = row.split(", ").collect();
+        let [name_number, kind, access, owner, types] = fields[..] else {
+            panic!("an option row has 5 fields: {line}");
+        };
+        let name = name_number.split(" = ").next().unwrap();
+        let kind = match kind {
+            "Int" => "int",
+            "Int64" => "int64",
+            "Uint64" => "uint64",
+            "Bytes" => "bytes",
+            "Str" => "string",
+            "Key" => "Z85 key",
+            k => panic!("unknown option kind {k}"),
+        };
+        let access = match (owner, access) {
+            ("Timeout" | "Absent" | "Context", _) => "refused",
+            (_, "ReadWrite") => "rw",
+            (_, "ReadOnly") => "r",
+            (_, "WriteOnly") => "w",
+            (_, a) => panic!("unknown option access {a}"),
+        };
+        let types = match types {
+            "ANY" | "NONE" => String::new(),
+            t => format!("; {}", t.replace(" | ", ", ")),
+        };
+        out.push(format!("- {name} ({kind}, {access}{types}): {desc}"));
+    }
+    panic!("the option_table! rows in src/options.rs do not end");
+}
+
+/// The byte offset where the declaration of function `name` starts in
+/// `text`, not a mention of it in a comment's prose.
+fn declaration_at(text: &str, name: &str) -> usize {
+    let call = format!("{name}(");
+    text.match_indices(&call)
+        .map(|(i, _)| i)
+        .find(|&i| {
+            let line = &text[text[..i].rfind('\n').map_or(0, |n| n + 1)..i];
+            i > 0
+                && matches!(text.as_bytes()[i - 1], b' ' | b'*')
+                && !line.trim_start().starts_with('*')
+                && !line.trim_start().starts_with("/*")
+        })
+        .unwrap_or_else(|| panic!("{name} is not in the generated header"))
+}
+
+/// Append the socket options list to the doc comment of zs_set_option in
+/// the generated header `path`.
+fn add_option_list(path: &Path, lines: &[String]) {
+    let mut text = std::fs::read_to_string(path).expect("read generated header");
+    let at = declaration_at(&text, "zs_set_option");
+    let end = text[..at]
+        .rfind(" */")
+        .expect("zs_set_option has a doc comment");
+    let list: String = lines.iter().map(|l| format!(" * {l}\n")).collect();
+    text.insert_str(end, &format!(" *\n{list}"));
+    std::fs::write(path, text).expect("write generated header");
 }
 
 fn base_config(result_enum: &str) -> cbindgen::Config {
@@ -140,19 +220,7 @@ fn sections(crate_dir: &Path) -> Vec<(String, String)> {
 fn add_headings(path: &Path, sections: &[(String, String)]) {
     let mut text = std::fs::read_to_string(path).expect("read generated header");
     for (heading, first) in sections {
-        let call = format!("{first}(");
-        let at = text
-            .match_indices(&call)
-            .map(|(i, _)| i)
-            .find(|&i| {
-                // A declaration, not a mention in a comment's prose.
-                let line = &text[text[..i].rfind('\n').map_or(0, |n| n + 1)..i];
-                i > 0
-                    && matches!(text.as_bytes()[i - 1], b' ' | b'*')
-                    && !line.trim_start().starts_with('*')
-                    && !line.trim_start().starts_with("/*")
-            })
-            .unwrap_or_else(|| panic!("{first} is not in the generated header"));
+        let at = declaration_at(&text, first);
         let doc = text[..at]
             .rfind("/**")
             .expect("every function has a doc comment");
@@ -200,8 +268,10 @@ fn main() {
     generate(f, &crate_dir, &out_dir.join("zmqsocket_ffi.h"));
 
     let sections = sections(&crate_dir);
+    let options = option_lines(&crate_dir);
     for name in ["zmqsocket.h", "zmqsocket_ffi.h"] {
         add_headings(&out_dir.join(name), &sections);
+        add_option_list(&out_dir.join(name), &options);
     }
 
     println!("cargo:rerun-if-env-changed=ZMQSOCKET_UPDATE_HEADERS");

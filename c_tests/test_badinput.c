@@ -995,6 +995,126 @@ static void test_wrong_state(void)
     printf("#   %d bad calls\n", n_bad - before);
 }
 
+/* ------------------------------------------- socket options (SPEC 18) */
+
+/* zs_get_option with *out checked: written only on success. */
+static int64_t get_opt_x(zs_socket s, const char *name, int use_null)
+{
+    int64_t v = 0x5A5A5A5A;
+    int32_t rc = zs_get_option(s, name, use_null ? NULL : &v);
+    if (rc != ZS_OK && v != 0x5A5A5A5A)
+        side_ok = 0;
+    return rc;
+}
+
+static void test_bad_options(void)
+{
+    static const char *const bad_names[] = {"", "NO_SUCH_OPTION", "ZMQ_", "LINGER ", "\xff\xfe"};
+    static const char *const name_needles[] = {"name", "NO_SUCH_OPTION", "ZMQ_", "LINGER ", "UTF-8"};
+    char buf[16], expr[160], needle[64];
+    size_t i;
+    int k, before = n_bad;
+
+    TEST("socket options: bad handles, NULL and bad names, wrong forms, bad values and lengths");
+    for (k = 0; k < NBAD_HANDLES; k++) {
+        zs_socket h = bad_handle[k];
+        snprintf(needle, sizeof needle, "socket %llu", (unsigned long long)h);
+        snprintf(expr, sizeof expr, "options(handle %s)", bad_handle_name[k]);
+        prime(ZS_ERR_BAD_HANDLE);
+        verdict(zs_set_option(h, "LINGER", 10), R_INT, ZS_ERR_BAD_HANDLE, "zs_set_option",
+                needle, expr, __FILE__, __LINE__);
+        prime(ZS_ERR_BAD_HANDLE);
+        verdict(get_opt_x(h, "LINGER", 0), R_INT, ZS_ERR_BAD_HANDLE, "zs_get_option", needle,
+                expr, __FILE__, __LINE__);
+        prime(ZS_ERR_BAD_HANDLE);
+        verdict(zs_set_option_bytes(h, "SOCKS_PROXY", "x:1", 3), R_INT, ZS_ERR_BAD_HANDLE,
+                "zs_set_option_bytes", needle, expr, __FILE__, __LINE__);
+        prime(ZS_ERR_BAD_HANDLE);
+        verdict(zs_get_option_bytes(h, "SOCKS_PROXY", buf, sizeof buf), R_INT,
+                ZS_ERR_BAD_HANDLE, "zs_get_option_bytes", needle, expr, __FILE__, __LINE__);
+    }
+    /* NULL for each pointer */
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option", "name", zs_set_option(sub, NULL, 1));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_get_option", "name", get_opt_x(sub, NULL, 0));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_get_option", "out", get_opt_x(sub, "LINGER", 1));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option_bytes", "name",
+        zs_set_option_bytes(sub, NULL, "x", 1));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option_bytes", "value",
+        zs_set_option_bytes(sub, "SOCKS_PROXY", NULL, 3));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_get_option_bytes", "name",
+        zs_get_option_bytes(sub, NULL, buf, sizeof buf));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_get_option_bytes", "buf",
+        zs_get_option_bytes(sub, "SOCKS_PROXY", NULL, 8));
+    /* empty, unknown and non-UTF-8 names */
+    for (i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option", name_needles[i],
+            zs_set_option(sub, bad_names[i], 1));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_get_option", name_needles[i],
+            get_opt_x(sub, bad_names[i], 0));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option_bytes", name_needles[i],
+            zs_set_option_bytes(sub, bad_names[i], "x", 1));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_get_option_bytes", name_needles[i],
+            zs_get_option_bytes(sub, bad_names[i], buf, sizeof buf));
+    }
+    /* the wrong form */
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option", "zs_set_option_bytes",
+        zs_set_option(sub, "SOCKS_PROXY", 1));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_get_option", "ROUTING_ID", get_opt_x(sub, "ROUTING_ID", 0));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option_bytes", "LINGER",
+        zs_set_option_bytes(sub, "LINGER", "\1\0\0\0", 4));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_get_option_bytes", "LINGER",
+        zs_get_option_bytes(sub, "LINGER", buf, sizeof buf));
+    /* bad values and lengths: refused, nothing changed */
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option", "out of range",
+        zs_set_option(sub, "RECONNECT_IVL", (int64_t)1 << 40));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option", "out of range",
+        zs_set_option(sub, "RECONNECT_IVL", (int64_t)INT32_MIN - 1));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option", "AFFINITY", zs_set_option(sub, "AFFINITY", -1));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option", "SNDHWM", zs_set_option(push, "SNDHWM", -2));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option", "LINGER", zs_set_option(push, "LINGER", -2));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option", "MAXMSGSIZE",
+        zs_set_option(push, "MAXMSGSIZE", -2));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option", "IMMEDIATE", zs_set_option(push, "IMMEDIATE", 2));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option_bytes", "ROUTING_ID",
+        zs_set_option_bytes(sub, "ROUTING_ID", "", 0));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option_bytes", "CURVE_SERVERKEY",
+        zs_set_option_bytes(sub, "CURVE_SERVERKEY", "short", 5));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_set_option_bytes", "NUL",
+        zs_set_option_bytes(sub, "SOCKS_PROXY", "a\0b", 3));
+    /* what the type, the library or the state forbids */
+    BAD(ZS_ERR_NOT_SUPPORTED, "zs_set_option", "PUSH", zs_set_option(push, "XPUB_VERBOSE", 1));
+    BAD(ZS_ERR_NOT_SUPPORTED, "zs_set_option_bytes", "PUSH",
+        zs_set_option_bytes(push, "SUBSCRIBE", "a", 1));
+    BAD(ZS_ERR_NOT_SUPPORTED, "zs_set_option", "SNDTIMEO", zs_set_option(push, "SNDTIMEO", 10));
+    BAD(ZS_ERR_NOT_SUPPORTED, "zs_get_option", "RCVTIMEO", get_opt_x(push, "RCVTIMEO", 0));
+    BAD(ZS_ERR_NOT_SUPPORTED, "zs_set_option", "read-only", zs_set_option(pull, "TYPE", 1));
+    BAD(ZS_ERR_NOT_SUPPORTED, "zs_set_option", "IPV6", zs_set_option(pull, "IPV6", 0));
+    BAD(ZS_ERR_NOT_SUPPORTED, "zs_get_option_bytes", "write-only",
+        zs_get_option_bytes(sub, "SUBSCRIBE", buf, sizeof buf));
+    BAD(ZS_ERR_WRONG_STATE, "zs_set_option", "PLAIN_SERVER",
+        zs_set_option(push, "PLAIN_SERVER", 1));
+    BAD(ZS_ERR_WRONG_STATE, "zs_set_option_bytes", "ROUTING_ID",
+        zs_set_option_bytes(push, "ROUTING_ID", "ab", 2));
+    printf("#   %d bad calls\n", n_bad - before);
+
+    TEST("socket options: the live sockets' options unchanged by the bad calls");
+    {
+        int64_t v = 0;
+        CHECK_EQ_INT(zs_get_option(push, "SNDHWM", &v), ZS_OK);
+        CHECK_EQ_INT(v, 100);
+        CHECK_EQ_INT(zs_get_option(push, "LINGER", &v), ZS_OK);
+        CHECK_EQ_INT(v, 1000);
+        CHECK_EQ_INT(zs_get_option(push, "MAXMSGSIZE", &v), ZS_OK);
+        CHECK_EQ_INT(v, -1);
+        CHECK_EQ_INT(zs_get_option(sub, "RECONNECT_IVL", &v), ZS_OK);
+        CHECK_EQ_INT(v, 100);
+        CHECK_EQ_INT(zs_get_option(push, "MECHANISM", &v), ZS_OK);
+        CHECK_EQ_INT(v, 0);
+        CHECK_EQ_INT(zs_get_option_bytes(sub, "SOCKS_PROXY", buf, sizeof buf), 0);
+        CHECK_EQ_INT(zs_get_option_bytes(sub, "ROUTING_ID", NULL, 0), 0);
+    }
+}
+
 /* ------------------------ functions that cannot fail, given odd values */
 
 static void test_cannot_fail(void)
@@ -1141,6 +1261,7 @@ int main(void)
     test_null_and_lengths();
     test_wrong_state();
     test_cannot_fail();
+    test_bad_options();
 
     /* ---- nothing lost or corrupted */
     TEST("after the bad calls: same sockets, ports, endpoints, hosts, settings; nothing lost or extra");

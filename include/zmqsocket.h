@@ -158,6 +158,38 @@ enum zs_result {
   ZS_ERR_INTERNAL = -99,
 };
 
+#define PAIR (1 << 0)
+
+#define PUB (1 << 1)
+
+#define SUB (1 << 2)
+
+#define REQ (1 << 3)
+
+#define REP (1 << 4)
+
+#define DEALER (1 << 5)
+
+#define ROUTER (1 << 6)
+
+#define PULL (1 << 7)
+
+#define PUSH (1 << 8)
+
+#define XPUB (1 << 9)
+
+#define XSUB (1 << 10)
+
+/**
+ * Every type zmqsocket makes.
+ */
+#define ANY ((1 << 11) - 1)
+
+/**
+ * None of them (an option of a type zmqsocket does not make).
+ */
+#define NONE 0
+
 /**
  * Socket types, with libzmq's own numbers.
  */
@@ -1029,6 +1061,165 @@ int32_t zs_disconnect_endpoint(zs_socket s, const char *endpoint);
  * loopback without changing its code. Existing binds are not moved.
  */
 int32_t zs_set_bind_interface(const char *iface);
+
+/* ---- 18. Socket options ---- */
+
+/**
+ * Set an integer socket option by name: libzmq's option name without
+ * `ZMQ_` (a leading `ZMQ_` is accepted too), in any case
+ * (`"RECONNECT_IVL"`, `"heartbeat_ivl"`). Integer options are those
+ * libzmq holds as int, int64 or uint64; binary and string options take
+ * zs_set_option_bytes. Options apply as libzmq applies them: most to the
+ * binds and connects made afterwards.
+ *
+ * Returns ZS_OK, or: ZS_ERR_INVALID_ARGUMENT for a NULL or empty `name`,
+ * a name not in the list below, a bytes option, a value out of range for
+ * the option's type (an int option takes `INT32_MIN..INT32_MAX`, never
+ * truncated; a uint64 one takes `>= 0`) or a value libzmq refuses (the
+ * last error says which and why); ZS_ERR_NOT_SUPPORTED for an option
+ * this socket type does not take (the list names the types of those that
+ * not every type takes), a read-only option, SNDTIMEO and RCVTIMEO
+ * (timeouts are per call), options of GSSAPI and VMCI (not in this build
+ * of libzmq) and BLOCKY (a context option); ZS_ERR_WRONG_STATE for a
+ * security mechanism option (PLAIN_*, CURVE_*) after the socket's first
+ * bind or connect (SPEC section 19); ZS_ERR_BAD_HANDLE.
+ *
+ * The options the library owns follow its own rules, so nothing set by
+ * name breaks a guarantee:
+ * - SNDHWM and RCVHWM follow the HWM rules (-1 = 100, 0 = no limit,
+ *   below -1 ZS_ERR_INVALID_ARGUMENT) and apply at once to all the
+ *   socket's connections; the HWMs a later bind or connect is given
+ *   replace them, as they always do (SPEC section 4).
+ * - LINGER is zs_set_linger, MAXMSGSIZE zs_set_max_message_size (reading
+ *   gives the library's exact limit), ROUTING_ID zs_set_routing_id,
+ *   SUBSCRIBE and UNSUBSCRIBE zs_subscribe and zs_unsubscribe (an XPUB
+ *   takes them too, in XPUB_MANUAL mode, as libzmq does).
+ * - ROUTER_MANDATORY stays 1 on a ROUTER (SPEC section 7): setting 1 is
+ *   ZS_OK, setting 0 ZS_ERR_NOT_SUPPORTED; it reads as 1.
+ * - IPV6, ZAP_DOMAIN and USE_FD are read-only: the library makes every
+ *   socket dual-stack, gives every socket a ZAP domain so that ZMTP 1.0
+ *   and 2.0 peers are refused, and makes each bind's listener itself.
+ *
+ * Write-only options (libzmq does not report them) can be set, not read.
+ * The options, by name (type; r = can be read, w = can be set; the
+ * socket types that take it when not all do):
+ *
+ * - AFFINITY (uint64, rw): bitmap of the I/O threads that serve the connections made afterwards
+ * - ROUTING_ID (bytes, rw): as zs_set_routing_id: 1..255 bytes, before the first bind or connect
+ * - SUBSCRIBE (bytes, w; SUB, XSUB, XPUB): as zs_subscribe; on an XPUB, a subscription of its own in XPUB_MANUAL mode
+ * - UNSUBSCRIBE (bytes, w; SUB, XSUB, XPUB): as zs_unsubscribe; on an XPUB, in XPUB_MANUAL mode
+ * - RATE (int, rw): multicast (PGM) data rate, kbit/s
+ * - RECOVERY_IVL (int, rw): multicast (PGM) recovery interval, ms
+ * - SNDBUF (int, rw): kernel send buffer of new connections, bytes (-1 = the OS default)
+ * - RCVBUF (int, rw): kernel receive buffer of new connections, bytes (-1 = the OS default)
+ * - RCVMORE (int, r): 1 if the frame zs_recv returned last has more frames after it
+ * - FD (int, r): the descriptor that becomes readable when the socket's events change
+ * - EVENTS (int, r): 1 if a message can be received now, | 2 if one can be sent
+ * - TYPE (int, r): the socket's type (a zs_socket_type)
+ * - LINGER (int, rw): as zs_set_linger: ms unsent messages may outlive the socket (-1 = forever)
+ * - RECONNECT_IVL (int, rw): ms between attempts to connect or reconnect (-1 = never reconnect)
+ * - BACKLOG (int, rw): connections a listener queues before accepting them
+ * - RECONNECT_IVL_MAX (int, rw): ms the reconnect interval may double up to (0 = it does not double)
+ * - MAXMSGSIZE (int64, rw): as zs_set_max_message_size: largest message, bytes (-1 = no limit)
+ * - SNDHWM (int, rw): send HWM, as the send_hwm arguments (-1 = 100, 0 = no limit)
+ * - RCVHWM (int, rw): receive HWM, as the recv_hwm arguments (-1 = 100, 0 = no limit)
+ * - MULTICAST_HOPS (int, rw): multicast time-to-live, hops
+ * - RCVTIMEO (int, refused): timeouts are per call here (the timeout_ms arguments)
+ * - SNDTIMEO (int, refused): timeouts are per call here (the timeout_ms arguments)
+ * - LAST_ENDPOINT (string, r): the endpoint of the last bind or connect, as libzmq resolved it
+ * - ROUTER_MANDATORY (int, rw; ROUTER): always 1 here: a message to no connected peer is ZS_ERR_HOST_UNREACHABLE
+ * - TCP_KEEPALIVE (int, rw): SO_KEEPALIVE of new TCP connections: 1 on, 0 off, -1 the OS default
+ * - TCP_KEEPALIVE_CNT (int, rw): TCP_KEEPCNT: unanswered probes before the connection drops (-1 = OS default)
+ * - TCP_KEEPALIVE_IDLE (int, rw): TCP_KEEPIDLE: idle seconds before the first probe (-1 = OS default)
+ * - TCP_KEEPALIVE_INTVL (int, rw): TCP_KEEPINTVL: seconds between probes (-1 = OS default)
+ * - IMMEDIATE (int, rw): 1: queue messages only on completed connections (no peer: a send waits)
+ * - XPUB_VERBOSE (int, w; XPUB): 1: pass on every subscription, duplicates too
+ * - ROUTER_RAW (int, w; ROUTER): 1: raw TCP peers, no ZMTP (each message: peer id frame, data frame)
+ * - IPV6 (int, r): 1: the library makes every socket dual-stack (SPEC section 8)
+ * - MECHANISM (int, r): the security mechanism: 0 NULL, 1 PLAIN, 2 CURVE, 3 GSSAPI
+ * - PLAIN_SERVER (int, rw): 1: be a PLAIN server
+ * - PLAIN_USERNAME (string, rw): PLAIN client user name
+ * - PLAIN_PASSWORD (string, rw): PLAIN client password
+ * - CURVE_SERVER (int, rw): 1: be a CURVE server (with CURVE_SECRETKEY)
+ * - CURVE_PUBLICKEY (Z85 key, rw): a CURVE client's own public key
+ * - CURVE_SECRETKEY (Z85 key, rw): the socket's own CURVE secret key
+ * - CURVE_SERVERKEY (Z85 key, rw): the CURVE server's public key, for a client
+ * - PROBE_ROUTER (int, w; ROUTER, DEALER, REQ): 1: send an empty message to each new connection's peer
+ * - REQ_CORRELATE (int, w; REQ): 1: tag each request and drop replies to earlier ones
+ * - REQ_RELAXED (int, w; REQ): 1: a REQ may send again before the reply came (use with REQ_CORRELATE)
+ * - CONFLATE (int, rw; PUSH, PULL, PUB, SUB, DEALER): 1: keep only the latest message of connections made afterwards (single-part only)
+ * - ZAP_DOMAIN (string, r): set by the library on every socket: it refuses ZMTP 1.0 and 2.0 peers
+ * - ROUTER_HANDOVER (int, w; ROUTER): 1: a new peer with a routing id in use takes it over
+ * - TOS (int, rw): IP type-of-service byte of new connections' packets
+ * - CONNECT_ROUTING_ID (bytes, w; ROUTER): the routing id this ROUTER gives the peer of its next connect (1..255 bytes)
+ * - GSSAPI_SERVER (int, refused): not in this build of libzmq (no GSSAPI)
+ * - GSSAPI_PRINCIPAL (string, refused): not in this build of libzmq (no GSSAPI)
+ * - GSSAPI_SERVICE_PRINCIPAL (string, refused): not in this build of libzmq (no GSSAPI)
+ * - GSSAPI_PLAINTEXT (int, refused): not in this build of libzmq (no GSSAPI)
+ * - HANDSHAKE_IVL (int, rw): ms a ZMTP handshake may take before the connection drops (0 = no limit)
+ * - SOCKS_PROXY (string, rw): host:port of a SOCKS5 proxy for TCP connects made afterwards ("" = none)
+ * - XPUB_NODROP (int, w; PUB, XPUB): 1: a send to a subscriber at its HWM fails (ZS_ERR_TIMED_OUT) instead of dropping
+ * - BLOCKY (int, refused): a context option, not a socket one (the library owns the context)
+ * - XPUB_MANUAL (int, w; XPUB): 1: the XPUB's own SUBSCRIBE/UNSUBSCRIBE decide what each subscriber gets
+ * - XPUB_WELCOME_MSG (bytes, w; XPUB): a message sent to each new subscriber (empty: none)
+ * - STREAM_NOTIFY (int, w): STREAM sockets only, which zmqsocket does not make
+ * - INVERT_MATCHING (int, rw; PUB, SUB, XPUB, XSUB): 1: deliver the messages that match no subscription
+ * - HEARTBEAT_IVL (int, rw): ms between ZMTP PINGs on connections made afterwards (0 = none)
+ * - HEARTBEAT_TTL (int, rw): ms the peer may wait for traffic before dropping us (0..6553500, in steps of 100)
+ * - HEARTBEAT_TIMEOUT (int, rw): ms without traffic after a PING before the connection drops (0 = HEARTBEAT_IVL)
+ * - XPUB_VERBOSER (int, w; XPUB): 1: pass on every subscription and unsubscription, duplicates too
+ * - CONNECT_TIMEOUT (int, rw): ms a TCP connect may take before it is retried (0 = the OS's limit)
+ * - TCP_MAXRT (int, rw): ms data may stay unacknowledged before the connection drops (0 = OS default)
+ * - THREAD_SAFE (int, r): 1 for libzmq's thread-safe socket types (none of these)
+ * - MULTICAST_MAXTPDU (int, rw): largest multicast transport data unit, bytes
+ * - VMCI_BUFFER_SIZE (uint64, refused): not in this build of libzmq (no VMCI)
+ * - VMCI_BUFFER_MIN_SIZE (uint64, refused): not in this build of libzmq (no VMCI)
+ * - VMCI_BUFFER_MAX_SIZE (uint64, refused): not in this build of libzmq (no VMCI)
+ * - VMCI_CONNECT_TIMEOUT (int, refused): not in this build of libzmq (no VMCI)
+ * - USE_FD (int, r): -1: every bind makes its own listener (the library tracks and unbinds it)
+ * - GSSAPI_PRINCIPAL_NAMETYPE (int, refused): not in this build of libzmq (no GSSAPI)
+ * - GSSAPI_SERVICE_PRINCIPAL_NAMETYPE (int, refused): not in this build of libzmq (no GSSAPI)
+ * - BINDTODEVICE (string, rw): network interface new connections and listeners use (SO_BINDTODEVICE; needs CAP_NET_RAW)
+ */
+int32_t zs_set_option(zs_socket s, const char *name, int64_t value);
+
+/**
+ * Read an integer socket option by name into `*out` (see zs_set_option
+ * for the names and rules). `*out` is written only on success. Returns
+ * ZS_OK, or: ZS_ERR_INVALID_ARGUMENT for a NULL `name` or `out`, an
+ * empty or unknown name, or a bytes option; ZS_ERR_NOT_SUPPORTED for an
+ * option this socket type does not take, a write-only option, SNDTIMEO
+ * and RCVTIMEO, and the options this build of libzmq lacks;
+ * ZS_ERR_BAD_HANDLE. SNDHWM, RCVHWM and MAXMSGSIZE read what the library
+ * holds (the HWMs set last; the exact maximum message size, which libzmq
+ * holds at 512 bytes or more).
+ */
+int32_t zs_get_option(zs_socket s, const char *name, int64_t *out);
+
+/**
+ * Set a binary or string socket option by name to the `len` bytes at
+ * `value` (`value` may be NULL when `len` is 0; a string has no NUL in
+ * it and needs none at its end). See zs_set_option for the names and
+ * rules; a CURVE key is 40 characters of Z85 text or 32 raw bytes.
+ * Returns ZS_OK, or: ZS_ERR_INVALID_ARGUMENT for a NULL or empty `name`,
+ * an unknown name, an integer option, a NULL `value` with `len > 0`, a
+ * string holding a NUL byte, or a value libzmq refuses;
+ * ZS_ERR_NOT_SUPPORTED and ZS_ERR_WRONG_STATE as zs_set_option;
+ * ZS_ERR_BAD_HANDLE.
+ */
+int32_t zs_set_option_bytes(zs_socket s, const char *name, const void *value, size_t len);
+
+/**
+ * Read a binary or string socket option by name into `buf` by
+ * `snprintf`'s rules: at most `cap` bytes are written; a string (and a
+ * CURVE key, read as 40 characters of Z85 text) gets a NUL within them
+ * when `cap > 0`, binary data none. Returns the value's full length
+ * (without the NUL), so a caller can size the buffer and call again;
+ * `buf` may be NULL when `cap` is 0, to ask for the length. Errors as
+ * zs_get_option, and ZS_ERR_INVALID_ARGUMENT for a NULL `buf` with
+ * `cap > 0` or an integer option.
+ */
+int32_t zs_get_option_bytes(zs_socket s, const char *name, void *buf, size_t cap);
 
 /* ---- 19. Security ---- */
 

@@ -9,7 +9,8 @@
 //! - [`sys`]: libzmq and OS calls the zmq crate and std do not wrap;
 //! - [`error`]: result codes, the error type, the
 //!   per-thread last error; [`timeout`]: per-call timeouts and deadlines;
-//!   [`endpoint`]: what is read out of endpoint strings;
+//!   [`endpoint`]: what is read out of endpoint strings; [`options`]: the
+//!   socket options by name;
 //! - [`hosts`]: the host table; [`inproc`]: inproc names and libzmq's
 //!   connects waiting for a binder; [`monitor`]: a socket's monitor;
 //! - [`socket`]: one socket's state, options, binds and connects;
@@ -30,6 +31,7 @@ mod timeout;
 pub mod types;
 
 mod endpoint;
+mod options;
 
 mod hosts;
 mod inproc;
@@ -48,8 +50,8 @@ pub mod ffi;
 
 pub use error::zs_result;
 pub use ffi::{
-    ask::*, attach::*, bulk::*, endpoints::*, hosts::*, library::*, recv::*, results::*, send::*,
-    sockets::*, state::*,
+    ask::*, attach::*, bulk::*, endpoints::*, hosts::*, library::*, options::*, recv::*,
+    results::*, send::*, sockets::*, state::*,
 };
 pub use types::{
     zs_bulk_flags, zs_drain_stats, zs_frame, zs_hwm, zs_message, zs_recv_args, zs_socket,

@@ -393,6 +393,11 @@ _SIGNATURES = {
         c_int32,
         [POINTER(zs_socket), POINTER(c_int16), c_size_t, c_int32, POINTER(c_int16)],
     ),
+    # Socket options (SPEC section 18).
+    "zs_set_option": (c_int32, [zs_socket, c_char_p, c_int64]),
+    "zs_get_option": (c_int32, [zs_socket, c_char_p, POINTER(c_int64)]),
+    "zs_set_option_bytes": (c_int32, [zs_socket, c_char_p, c_void_p, c_size_t]),
+    "zs_get_option_bytes": (c_int32, [zs_socket, c_char_p, c_void_p, c_size_t]),
 }
 
 

@@ -181,6 +181,26 @@ pub(crate) fn write_string(buf: *mut c_char, cap: usize, s: &str, name: &str) ->
     Ok(full)
 }
 
+/// Write `data` into `out` (a caller's buffer from [`bytes_out`]) by
+/// `snprintf`'s rules: at most `out.len()` bytes, and for `text` a NUL
+/// within them when there is room for one; returns the full length of
+/// `data` (without the NUL).
+pub(crate) fn write_snprintf(out: &mut [u8], data: &[u8], text: bool, name: &str) -> ZsResult<i32> {
+    let full = i32::try_from(data.len())
+        .map_err(|_| invalid(format!("{name}: the value is longer than INT32_MAX")))?;
+    let room = if text {
+        out.len().saturating_sub(1)
+    } else {
+        out.len()
+    };
+    let n = data.len().min(room);
+    out[..n].copy_from_slice(&data[..n]);
+    if text && !out.is_empty() {
+        out[n] = 0;
+    }
+    Ok(full)
+}
+
 /// Write up to `cap` values into the caller's array; returns how many
 /// there are in all.
 pub(crate) fn write_i32s(buf: *mut i32, cap: usize, values: &[i32], name: &str) -> ZsResult<i32> {
@@ -304,5 +324,30 @@ pub(crate) fn write_key(p: *mut c_char, key: &str) {
     unsafe {
         std::ptr::copy_nonoverlapping(key.as_ptr(), p as *mut u8, n);
         *p.add(n) = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_snprintf;
+
+    #[test]
+    fn snprintf_rules_for_text_and_bytes() {
+        let mut buf = [0xaau8; 4];
+        assert_eq!(write_snprintf(&mut buf, b"abcdef", true, "buf"), Ok(6));
+        assert_eq!(&buf, b"abc\0");
+        let mut buf = [0xaau8; 4];
+        assert_eq!(write_snprintf(&mut buf, b"abcdef", false, "buf"), Ok(6));
+        assert_eq!(&buf, b"abcd");
+        let mut buf = [0xaau8; 4];
+        assert_eq!(write_snprintf(&mut buf, b"ab", true, "buf"), Ok(2));
+        assert_eq!(&buf, b"ab\0\xaa");
+        let mut buf = [0xaau8; 4];
+        assert_eq!(write_snprintf(&mut buf, b"ab", false, "buf"), Ok(2));
+        assert_eq!(&buf, b"ab\xaa\xaa");
+        assert_eq!(write_snprintf(&mut [], b"abc", true, "buf"), Ok(3));
+        let mut one = [0xaau8; 1];
+        assert_eq!(write_snprintf(&mut one, b"abc", true, "buf"), Ok(3));
+        assert_eq!(one, [0]);
     }
 }

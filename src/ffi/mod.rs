@@ -24,6 +24,7 @@ pub mod ask;
 pub mod bulk;
 pub mod state;
 pub mod endpoints;
+pub mod options;
 pub mod security;
 pub mod events;
 pub mod poll;

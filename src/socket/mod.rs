@@ -14,6 +14,7 @@ use crate::monitor::Monitor;
 use crate::sys::{self, RawCtx, RawSock};
 use crate::types::zs_socket_type;
 
+pub mod options;
 pub mod streams;
 
 /// Linger given to every new socket, in ms (libzmq's default is forever).

@@ -108,6 +108,42 @@ impl RawSock {
             n => Ok(n as usize),
         }
     }
+
+    /// Set option number `option` to the bytes of `value`, as
+    /// zmq_setsockopt(3) (an int option takes 4 native-endian bytes). An
+    /// empty value is passed as NULL: libzmq clears a string option only
+    /// so.
+    pub(crate) fn set_option(self, option: i32, value: &[u8]) -> Result<(), zmq::Error> {
+        let p = if value.is_empty() {
+            std::ptr::null()
+        } else {
+            value.as_ptr() as *const c_void
+        };
+        // SAFETY: self.0 is a live socket (see RawSock), used by one thread
+        // at a time; libzmq reads value.len() bytes at p (NULL only for 0
+        // bytes) and copies what it keeps.
+        let rc = unsafe { zmq_sys::zmq_setsockopt(self.0, option, p, value.len()) };
+        if rc == -1 {
+            return Err(last_zmq_error());
+        }
+        Ok(())
+    }
+
+    /// Read option number `option` into `buf`, as zmq_getsockopt(3);
+    /// returns how many bytes libzmq wrote.
+    pub(crate) fn get_option(self, option: i32, buf: &mut [u8]) -> Result<usize, zmq::Error> {
+        let mut len = buf.len();
+        // SAFETY: self.0 is a live socket (see RawSock), used by one thread
+        // at a time; libzmq writes at most `len` bytes into buf, a valid
+        // writable slice, and stores the length written in len.
+        let rc = unsafe {
+            zmq_sys::zmq_getsockopt(self.0, option, buf.as_mut_ptr() as *mut c_void, &mut len)
+        };
+        if rc == -1 {
+            return Err(last_zmq_error());
+        }
+        Ok(len.min(buf.len()))
+    }
 }
 
 pub(super) fn last_zmq_error() -> zmq::Error {

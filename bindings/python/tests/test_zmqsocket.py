@@ -265,6 +265,7 @@ _C_TYPES = {
     "const zs_socket *": zmqsocket.POINTER(zmqsocket.c_uint64),
     "bool *": zmqsocket.POINTER(zmqsocket.c_bool),
     "int32_t *": zmqsocket.POINTER(zmqsocket.c_int32),
+    "int64_t *": zmqsocket.POINTER(zmqsocket.c_int64),
     "const zs_frame *": zmqsocket.POINTER(zmqsocket.zs_frame),
     "zs_message *": zmqsocket.POINTER(zmqsocket.zs_message),
     "zs_message": zmqsocket.zs_message,
