@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-const EXPORTED_TYPES: [&str; 8] = [
+const EXPORTED_TYPES: [&str; 10] = [
     "zs_socket_type",
     "zs_timeout",
     "zs_hwm",
@@ -17,6 +17,8 @@ const EXPORTED_TYPES: [&str; 8] = [
     "zs_recv_args",
     "zs_bulk_flags",
     "zs_drain_stats",
+    "zs_proxy_stats",
+    "zs_proxy_direction",
 ];
 
 /// The C enum `zs_result`, from the `result_codes!` table in
@@ -71,7 +73,7 @@ fn base_config(result_enum: &str) -> cbindgen::Config {
     // Tag style keeps `enum zs_socket_type` apart from the function
     // `zs_socket_type()`; the structs get their typedefs here.
     c.after_includes = Some(
-        "\ntypedef struct zs_frame zs_frame;\ntypedef struct zs_message zs_message;\ntypedef struct zs_recv_args zs_recv_args;\ntypedef struct zs_drain_stats zs_drain_stats;\n\n".to_string()
+        "\ntypedef struct zs_frame zs_frame;\ntypedef struct zs_message zs_message;\ntypedef struct zs_recv_args zs_recv_args;\ntypedef struct zs_drain_stats zs_drain_stats;\ntypedef struct zs_proxy_stats zs_proxy_stats;\n\n".to_string()
             + result_enum,
     );
     c

@@ -24,6 +24,7 @@ pub mod ask;
 pub mod bulk;
 pub mod state;
 pub mod endpoints;
+pub mod proxy;
 
 use std::os::raw::c_char;
 

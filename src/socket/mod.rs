@@ -238,6 +238,11 @@ impl SocketState {
         self.sock.as_poll_item(zmq::POLLIN)
     }
 
+    /// A poll item for `events` on the socket.
+    pub fn poll_item(&self, events: zmq::PollEvents) -> zmq::PollItem<'_> {
+        self.sock.as_poll_item(events)
+    }
+
     /// Set ZMQ_SNDTIMEO for the next blocking attempt (libzmq is asked
     /// only when the value changes).
     #[inline]
