@@ -146,9 +146,12 @@ fn raw_lat(size: usize, trips: usize) -> f64 {
 
 // ----------------------------------------------------------- zmqsocket
 
+/// A running proxy's front endpoint, and what stops it.
+type ProxyRun = (String, Box<dyn FnOnce()>);
+
 /// libzmq's own zmq_proxy (PULL front, PUSH back) in a thread, in front
 /// of the service endpoint `svc`: its front endpoint, and what stops it.
-fn raw_proxy(svc: &str) -> (String, Box<dyn FnOnce()>) {
+fn raw_proxy(svc: &str) -> ProxyRun {
     let mut pctx = zmq::Context::new();
     let front = pctx.socket(zmq::PULL).unwrap();
     front.bind("tcp://127.0.0.1:*").unwrap();
@@ -170,7 +173,7 @@ fn raw_proxy(svc: &str) -> (String, Box<dyn FnOnce()>) {
 }
 
 /// zs_proxy_new for PUSH clients in front of `svc`, without rules.
-fn zs_proxy(svc: &str) -> (String, Box<dyn FnOnce()>) {
+fn zs_proxy(svc: &str) -> ProxyRun {
     let svc = std::ffi::CString::new(svc).unwrap();
     let mut p = 0;
     let port = ok(
@@ -192,7 +195,7 @@ fn zs_proxy(svc: &str) -> (String, Box<dyn FnOnce()>) {
 
 /// PUSH -> proxy -> PULL throughput (raw libzmq clients), through the
 /// proxy `start` makes in front of the PULL.
-fn proxy_thr(size: usize, count: usize, start: fn(&str) -> (String, Box<dyn FnOnce()>)) -> f64 {
+fn proxy_thr(size: usize, count: usize, start: fn(&str) -> ProxyRun) -> f64 {
     let ctx = zmq::Context::new();
     let pull = ctx.socket(zmq::PULL).unwrap();
     pull.set_rcvhwm(HWM).unwrap();
