@@ -43,8 +43,9 @@ pub struct Entry {
     /// its slices.
     waiters: AtomicU32,
     state: Mutex<Option<SocketState>>,
-    /// Set for a proxy's entry, whose `state` is always None.
-    proxy: Option<Proxy>,
+    /// Set for a proxy's entry, whose `state` is always None (boxed: a
+    /// socket's entry stays small).
+    proxy: Option<Box<Proxy>>,
 }
 
 /// A locked, live socket.
@@ -415,7 +416,7 @@ pub fn create_proxy<R>(
     let gate = gate();
     let _gate = gate.read().unwrap_or_else(|e| e.into_inner());
     let (proxy, r) = start(context()?)?;
-    let handle = insert(kind, None, Some(proxy))?;
+    let handle = insert(kind, None, Some(Box::new(proxy)))?;
     Ok((handle, r))
 }
 
@@ -423,7 +424,7 @@ pub fn create_proxy<R>(
 fn insert(
     kind: zs_socket_type,
     state: Option<SocketState>,
-    proxy: Option<Proxy>,
+    proxy: Option<Box<Proxy>>,
 ) -> ZsResult<zs_socket> {
     let handle = NEXT_HANDLE.fetch_add(1, Ordering::AcqRel);
     if handle >= HANDLE_LIMIT {
