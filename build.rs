@@ -10,15 +10,16 @@
 use std::path::{Path, PathBuf};
 
 /// The structs, which C code names without `struct` (SPEC section 2).
-const STRUCTS: [&str; 5] = [
+const STRUCTS: [&str; 6] = [
     "zs_frame",
     "zs_message",
     "zs_recv_args",
     "zs_drain_stats",
     "zs_event",
+    "zs_proxy_stats",
 ];
 
-const EXPORTED_TYPES: [&str; 11] = [
+const EXPORTED_TYPES: [&str; 13] = [
     "zs_socket_type",
     "zs_timeout",
     "zs_hwm",
@@ -30,6 +31,8 @@ const EXPORTED_TYPES: [&str; 11] = [
     "zs_event_kind",
     "zs_event",
     "zs_poll_flags",
+    "zs_proxy_stats",
+    "zs_proxy_direction",
 ];
 
 /// The C enum `zs_result`, from the `result_codes!` table in

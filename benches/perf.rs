@@ -146,6 +146,89 @@ fn raw_lat(size: usize, trips: usize) -> f64 {
 
 // ----------------------------------------------------------- zmqsocket
 
+/// A running proxy's front endpoint, and what stops it.
+type ProxyRun = (String, Box<dyn FnOnce()>);
+
+/// libzmq's own zmq_proxy (PULL front, PUSH back) in a thread, in front
+/// of the service endpoint `svc`: its front endpoint, and what stops it.
+fn raw_proxy(svc: &str) -> ProxyRun {
+    let mut pctx = zmq::Context::new();
+    let front = pctx.socket(zmq::PULL).unwrap();
+    front.bind("tcp://127.0.0.1:*").unwrap();
+    let ep = front.get_last_endpoint().unwrap().unwrap();
+    let back = pctx.socket(zmq::PUSH).unwrap();
+    back.connect(svc).unwrap();
+    // zmq_proxy returns when its context is terminated; the sockets close
+    // as the thread ends, which lets the termination finish.
+    let t = thread::spawn(move || {
+        let _ = zmq::proxy(&front, &back);
+    });
+    (
+        ep,
+        Box::new(move || {
+            let _ = pctx.destroy();
+            t.join().unwrap();
+        }),
+    )
+}
+
+/// zs_proxy_new for PUSH clients in front of `svc`, without rules.
+fn zs_proxy(svc: &str) -> ProxyRun {
+    let svc = std::ffi::CString::new(svc).unwrap();
+    let mut p = 0;
+    let port = ok(
+        zs_proxy_new(
+            zs_socket_type::ZS_PUSH as i32,
+            c"tcp://127.0.0.1:0".as_ptr(),
+            svc.as_ptr(),
+            &mut p,
+        ),
+        "proxy",
+    );
+    (
+        format!("tcp://127.0.0.1:{port}"),
+        Box::new(move || {
+            zs_socket_destroy(p);
+        }),
+    )
+}
+
+/// PUSH -> proxy -> PULL throughput (raw libzmq clients), through the
+/// proxy `start` makes in front of the PULL.
+fn proxy_thr(size: usize, count: usize, start: fn(&str) -> ProxyRun) -> f64 {
+    let ctx = zmq::Context::new();
+    let pull = ctx.socket(zmq::PULL).unwrap();
+    pull.set_rcvhwm(HWM).unwrap();
+    pull.bind("tcp://127.0.0.1:*").unwrap();
+    let svc = pull.get_last_endpoint().unwrap().unwrap();
+    let (front, stop) = start(&svc);
+    let sender = {
+        let ctx = ctx.clone();
+        thread::spawn(move || {
+            let push = ctx.socket(zmq::PUSH).unwrap();
+            push.set_sndhwm(HWM).unwrap();
+            push.connect(&front).unwrap();
+            let buf = vec![7u8; size];
+            for _ in 0..count {
+                push.send(&buf[..], 0).unwrap();
+            }
+            push.set_linger(-1).unwrap();
+        })
+    };
+    let mut msg = zmq::Message::new();
+    pull.recv(&mut msg, 0).unwrap();
+    check_size(msg.len(), size);
+    let start = Instant::now();
+    for _ in 1..count {
+        pull.recv(&mut msg, 0).unwrap();
+        check_size(msg.len(), size);
+    }
+    let secs = start.elapsed().as_secs_f64();
+    sender.join().unwrap();
+    stop();
+    (count - 1) as f64 / secs
+}
+
 fn zs_thr(size: usize, count: usize) -> f64 {
     let mut pull = 0;
     ok(
@@ -525,7 +608,7 @@ fn main() {
     let many = 10_000.min(fd_limit.saturating_sub(500) as usize);
     let quick = std::env::args().any(|a| a == "--quick");
     let scale = if quick { 10 } else { 1 };
-    // --only=msg,calls,bulk,state,lookup runs those sections alone.
+    // --only=msg,calls,bulk,state,proxy,lookup runs those sections alone.
     let only: Option<String> =
         std::env::args().find_map(|a| a.strip_prefix("--only=").map(String::from));
     let section = |name: &str| {
@@ -729,6 +812,41 @@ fn main() {
             }
             ratio_row(&format!("{size}"), nt, at, "msg/s");
         }
+    }
+
+    if section("proxy") {
+        println!(
+            "\nproxy without rules (SPEC 22): PUSH -> proxy (PULL/PUSH) -> PULL, zs_proxy_new \
+             against libzmq's zmq_proxy in a thread, both with HWMs of 1000:"
+        );
+        println!(
+            "{:>26} | {:>12} {:>12} {:>6}",
+            "size", "raw msg/s", "zs msg/s", "ratio"
+        );
+        let mut ratios = vec![];
+        let mut all_met = true;
+        for (size, count) in [(16usize, 500_000usize), (1024, 200_000)] {
+            let count = count / scale;
+            let (mut rt, mut zt) = (vec![], vec![]);
+            for i in 0..RUNS {
+                let (r, z) = pair(
+                    i,
+                    || proxy_thr(size, count, raw_proxy),
+                    || proxy_thr(size, count, zs_proxy),
+                );
+                rt.push(r);
+                zt.push(z);
+            }
+            let ratio = paired_ratio(&rt, &zt);
+            all_met &= ratio >= 0.90;
+            ratios.push(format!("{size} B {ratio:.2}x"));
+            ratio_row(&format!("{size}"), rt, zt, "msg/s");
+        }
+        goals.push(format!(
+            "proxy without rules >= 0.90x zmq_proxy's throughput: {} ({})",
+            met(all_met),
+            ratios.join(", ")
+        ));
     }
 
     if section("lookup") {

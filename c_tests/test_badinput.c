@@ -399,6 +399,79 @@ static void test_bad_handles(void)
     printf("#   %d bad calls\n", n_bad - before);
 }
 
+/* ------------------------------------------------------- proxies (SPEC 22) */
+
+static void test_bad_proxy(void)
+{
+    zs_socket px = OUT_SENTINEL, gone = 0;
+    zs_proxy_stats st;
+    char svc[64], needle[64];
+    const char *front = "tcp://127.0.0.1:0";
+    int k, before = n_bad;
+
+    TEST("proxies: NULL per pointer, bad types, directions, rules, cuts; bad and mixed-up handles");
+    snprintf(svc, sizeof svc, "tcp://127.0.0.1:%d", (int)dead_port);
+    BAD(ZS_ERR_UNKNOWN_SOCKET_TYPE, "zs_proxy_new", "99", zs_proxy_new(99, front, svc, &px));
+    BAD(ZS_ERR_UNKNOWN_SOCKET_TYPE, "zs_proxy_new", "-1", zs_proxy_new(-1, front, svc, &px));
+    BAD(ZS_ERR_NOT_SUPPORTED, "zs_proxy_new", "client_type", zs_proxy_new(ZS_PUB, front, svc, &px));
+    BAD(ZS_ERR_NOT_SUPPORTED, "zs_proxy_new", "client_type", zs_proxy_new(ZS_ROUTER, front, svc, &px));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_proxy_new", "front", zs_proxy_new(ZS_PUSH, NULL, svc, &px));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_proxy_new", "service", zs_proxy_new(ZS_PUSH, front, NULL, &px));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_proxy_new", "out", zs_proxy_new(ZS_PUSH, front, svc, NULL));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_proxy_new", "front", zs_proxy_new(ZS_PUSH, "", svc, &px));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_proxy_new", "service", zs_proxy_new(ZS_PUSH, front, "a b", &px));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_proxy_new", "front", zs_proxy_new(ZS_PUSH, "bogus://x", svc, &px));
+    CHECK(px == OUT_SENTINEL, "*out untouched by the failed zs_proxy_new calls");
+    CHECK_EQ_INT(zs_socket_count(), 3);
+
+    CHECK(zs_proxy_new(ZS_PUSH, front, svc, &px) > 0, "a proxy for PUSH clients");
+    CHECK(zs_proxy_new(ZS_REQ, front, svc, &gone) > 0, "a proxy for REQ clients");
+    CHECK_EQ_INT(zs_socket_destroy(gone), ZS_OK);
+    for (k = 0; k <= NBAD_HANDLES; k++) {
+        zs_socket h = k < NBAD_HANDLES ? bad_handle[k] : gone;
+        snprintf(needle, sizeof needle, "socket %llu", (unsigned long long)h);
+        BAD(ZS_ERR_BAD_HANDLE, "zs_proxy_fault", needle, zs_proxy_fault(h, ZS_BOTH_WAYS, ""));
+        BAD(ZS_ERR_BAD_HANDLE, "zs_proxy_cut", needle, zs_proxy_cut(h, 0));
+        BAD(ZS_ERR_BAD_HANDLE, "zs_proxy_stats_get", needle, zs_proxy_stats_get(h, &st));
+    }
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_proxy_fault", "direction 0", zs_proxy_fault(px, 0, ""));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_proxy_fault", "direction 4", zs_proxy_fault(px, 4, ""));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_proxy_fault", "direction -2147483648",
+        zs_proxy_fault(px, INT32_MIN, ""));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_proxy_fault", "rules", zs_proxy_fault(px, ZS_BOTH_WAYS, NULL));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_proxy_fault", "UTF-8",
+        zs_proxy_fault(px, ZS_TOWARDS_SERVICE, "\xff"));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_proxy_fault", "'drop 200%'",
+        zs_proxy_fault(px, ZS_TOWARDS_SERVICE, "drop 200%"));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_proxy_fault", "'delay 5'",
+        zs_proxy_fault(px, ZS_FROM_SERVICE, "seed 1; delay 5"));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_proxy_cut", "ms -1", zs_proxy_cut(px, -1));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_proxy_cut", "ms -2147483648", zs_proxy_cut(px, INT32_MIN));
+    BAD(ZS_ERR_INVALID_ARGUMENT, "zs_proxy_stats_get", "out", zs_proxy_stats_get(px, NULL));
+    /* a proxy's handle to socket functions, a socket's to proxy functions */
+    BAD(ZS_ERR_NOT_SUPPORTED, "zs_send", "is a proxy, not a socket", zs_send(px, "x", 1, 0));
+    BAD(ZS_ERR_NOT_SUPPORTED, "zs_bind_to_port", "is a proxy", zs_bind_to_port(px, 0, HWM, HWM));
+    BAD(ZS_ERR_NOT_SUPPORTED, "zs_socket_type", "is a proxy", zs_socket_type(px));
+    BADB(ZS_ERR_NOT_SUPPORTED, "zs_is_bound_to_port", "is a proxy", zs_is_bound_to_port(px, 1));
+    BAD(ZS_ERR_NOT_SUPPORTED, "zs_proxy_fault", "is a socket, not a proxy",
+        zs_proxy_fault(pull, ZS_BOTH_WAYS, ""));
+    BAD(ZS_ERR_NOT_SUPPORTED, "zs_proxy_cut", "not a proxy", zs_proxy_cut(push, 0));
+    BAD(ZS_ERR_NOT_SUPPORTED, "zs_proxy_stats_get", "not a proxy", zs_proxy_stats_get(sub, &st));
+    /* nothing was forwarded, dropped or changed by the bad calls */
+    memset(&st, 0xA5, sizeof st);
+    CHECK_EQ_INT(zs_proxy_stats_get(px, &st), ZS_OK);
+    CHECK(st.forwarded[0] == 0 && st.forwarded[1] == 0 && st.dropped[0] == 0 &&
+              st.dropped[1] == 0 && st.corrupted[0] == 0 && st.delayed[1] == 0,
+          "the proxy's stats are all zero");
+    CHECK_EQ_INT(zs_proxy_fault(px, ZS_BOTH_WAYS, " drop 10% ; delay 1ms..2ms; seed 7 "), ZS_OK);
+    CHECK_EQ_INT(zs_proxy_cut(px, 0), ZS_OK);
+    CHECK_EQ_INT(zs_socket_count(), 4);
+    CHECK_EQ_INT(zs_socket_destroy(px), ZS_OK);
+    CHECK_EQ_INT(zs_socket_destroy(px), ZS_ERR_BAD_HANDLE);
+    CHECK_EQ_INT(zs_socket_count(), 3);
+    printf("#   %d bad calls\n", n_bad - before);
+}
+
 /* ------------------------------------------------ bad ports, table-driven */
 
 typedef struct {
@@ -1262,6 +1335,7 @@ int main(void)
     test_wrong_state();
     test_cannot_fail();
     test_bad_options();
+    test_bad_proxy();
 
     /* ---- nothing lost or corrupted */
     TEST("after the bad calls: same sockets, ports, endpoints, hosts, settings; nothing lost or extra");

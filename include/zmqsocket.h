@@ -49,10 +49,15 @@
  *   of it returns only after waiting 2 s for the port to be free), and a
  *   connection the parent closes is not seen closed by its peer.
  * - Peers must speak ZMTP 3 (libzmq >= 4.0, CZMQ, pyzmq, php-zmq, JeroMQ,
- *   NetMQ). Every socket has a ZAP domain set ("zmqsocket") and the library
- *   runs a ZAP handler in its context, which applies the zs_auth_* rules to
- *   every ZMTP 3 peer (NULL, PLAIN and CURVE alike; with no rules everyone
- *   gets in). The domain makes libzmq refuse ZMTP 1.0 and 2.0 peers
+ *   NetMQ). Every socket has a ZAP domain set ("zmqsocket"). From the
+ *   first zs_auth_* rule or PLAIN/CURVE server on, the library runs a ZAP
+ *   handler in its context, which applies the rules to every ZMTP 3 peer
+ *   (NULL, PLAIN and CURVE alike; with no rules everyone gets in); before
+ *   that none runs and no handshake waits for one. While one runs,
+ *   zs_destroy_all stops it before the context terminates (libzmq cannot
+ *   answer ZAP then): a connection still in its handshake at that moment
+ *   loses the messages queued for it. The domain makes libzmq refuse ZMTP
+ *   1.0 and 2.0 peers
  *   (libzmq 2.x and 3.x), on every socket: libzmq cannot authenticate them
  *   (their handshake has no mechanism and skips ZAP), so letting them in
  *   would bypass the rules, and without it libzmq takes any byte stream
@@ -76,6 +81,7 @@ typedef struct zs_message zs_message;
 typedef struct zs_recv_args zs_recv_args;
 typedef struct zs_drain_stats zs_drain_stats;
 typedef struct zs_event zs_event;
+typedef struct zs_proxy_stats zs_proxy_stats;
 
 /**
  * Result codes. Functions that can fail return `int32_t`: `>= 0` is
@@ -189,6 +195,11 @@ enum zs_result {
  * None of them (an option of a type zmqsocket does not make).
  */
 #define NONE 0
+
+/**
+ * The seed a direction's PRNG starts from when the rules name none.
+ */
+#define DEFAULT_SEED 0
 
 /**
  * Socket types, with libzmq's own numbers.
@@ -376,6 +387,24 @@ enum zs_poll_flags {
 };
 
 /**
+ * The directions of a proxy's traffic, for `zs_proxy_fault`.
+ */
+enum zs_proxy_direction {
+  /**
+   * From the client (the front) towards the service.
+   */
+  ZS_TOWARDS_SERVICE = 1,
+  /**
+   * From the service back to the client.
+   */
+  ZS_FROM_SERVICE = 2,
+  /**
+   * Both.
+   */
+  ZS_BOTH_WAYS = 3,
+};
+
+/**
  * An opaque socket handle: a positive integer below 2^53, never reused
  * within a process. 0 is never a socket.
  */
@@ -512,6 +541,34 @@ struct zs_event {
   char endpoint[256];
 };
 
+/**
+ * What a proxy did (`zs_proxy_stats_get`): index 0 counts messages
+ * towards the service, index 1 messages back from it.
+ */
+struct zs_proxy_stats {
+  /**
+   * Messages sent on (each copy of a duplicated message counts).
+   */
+  uint64_t forwarded[2];
+  /**
+   * Messages dropped by a rule, or refused for good by the other side
+   * (a reply to a client that has gone).
+   */
+  uint64_t dropped[2];
+  /**
+   * Messages sent twice by `duplicate`.
+   */
+  uint64_t duplicated[2];
+  /**
+   * Messages given a delay above zero by `delay`.
+   */
+  uint64_t delayed[2];
+  /**
+   * Messages with a byte flipped by `corrupt`.
+   */
+  uint64_t corrupted[2];
+};
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -555,7 +612,8 @@ const char *zs_version(void);
 int32_t zs_set_default_timeout(int32_t timeout_ms);
 
 /**
- * The number of sockets alive now (made and not yet destroyed).
+ * The number of sockets alive now (made and not yet destroyed);
+ * proxies (zs_proxy_new) count too, as zs_destroy_all destroys them.
  */
 int32_t zs_socket_count(void);
 
@@ -563,7 +621,7 @@ int32_t zs_socket_count(void);
  * Destroy every socket, then wait until their unsent messages have left
  * or their lingers have run out (1000 ms unless zs_set_linger changed
  * them), so that nothing that could have been delivered is lost. Returns
- * how many sockets were destroyed. New sockets can be made afterwards.
+ * how many sockets (and proxies) were destroyed. New sockets can be made afterwards.
  * Calls blocked on the destroyed sockets in other threads return
  * ZS_ERR_BAD_HANDLE. Bindings call this when their host process shuts
  * down.
@@ -670,7 +728,8 @@ int32_t zs_socket_new_connected(int32_t type,
 int32_t zs_socket_destroy(zs_socket s);
 
 /**
- * The socket's type (a zs_socket_type, >= 0), or ZS_ERR_BAD_HANDLE.
+ * The socket's type (a zs_socket_type, >= 0), or ZS_ERR_BAD_HANDLE
+ * (ZS_ERR_NOT_SUPPORTED for a proxy's handle).
  */
 int32_t zs_socket_type(zs_socket s);
 
@@ -1370,6 +1429,109 @@ int32_t zs_poll_events(const zs_socket *sockets,
                        size_t count,
                        int32_t timeout_ms,
                        int16_t *ready);
+
+/* ---- 22. Proxy with fault injection ---- */
+
+/**
+ * Start a proxy between clients of `client_type` and a service, and
+ * write its handle to `*out` (only on success). The proxy binds `front`
+ * (any endpoint zs_bind_endpoint takes; TCP port 0 picks a free port),
+ * connects to `service` (as zs_connect_endpoint does), and forwards whole
+ * messages between them in a library thread. Returns the front's TCP
+ * port, or 0 for other transports.
+ *
+ * `client_type` is the type of the sockets that connect to `front`:
+ * ZS_PUSH (the proxy's front is a PULL, its service side a PUSH),
+ * ZS_PULL (PUSH / PULL), ZS_REQ or ZS_DEALER (ROUTER / DEALER: the
+ * service is a REP, ROUTER or DEALER), ZS_SUB (XPUB / XSUB: the service
+ * is a PUB or XPUB; subscriptions pass through, and no rule applies to
+ * them). The proxy's own sockets have HWMs of 1000, libzmq's default.
+ *
+ * With no rules the proxy loses nothing and keeps order; when the other
+ * side has no room it stops reading, so HWMs push back on the sender. A
+ * proxy's handle comes from the socket table and is never reused:
+ * zs_socket_destroy and zs_destroy_all destroy it (dropping what it
+ * holds: delayed, paused or held-back messages), zs_socket_count counts
+ * it. Given to a socket function (zs_send, zs_bind_to_port...) it is
+ * ZS_ERR_NOT_SUPPORTED. In a forked child an inherited proxy is
+ * ZS_ERR_BAD_HANDLE (its thread is not there).
+ *
+ * Returns ZS_ERR_UNKNOWN_SOCKET_TYPE for a number that is no socket
+ * type, ZS_ERR_NOT_SUPPORTED for another type, ZS_ERR_INVALID_ARGUMENT
+ * for NULL, empty or malformed endpoints or NULL `out`, and the errors
+ * of zs_bind_endpoint (e.g. ZS_ERR_ADDRESS_IN_USE, the last error then
+ * saying "front") and zs_connect_endpoint ("service").
+ */
+int32_t zs_proxy_new(int32_t client_type, const char *front, const char *service, zs_socket *out);
+
+/**
+ * Replace the fault rules of `direction` (ZS_TOWARDS_SERVICE,
+ * ZS_FROM_SERVICE or ZS_BOTH_WAYS; each direction keeps its own rules,
+ * counters and PRNG). `rules` is `;`-separated, whitespace-tolerant,
+ * case-insensitive; "" clears the direction's rules:
+ *
+ * - `drop P%`: drop each message with chance P (0 to 100, decimals
+ *   allowed); `drop every N`: drop messages N, 2N... counted from now;
+ *   `drop next N`: drop the next N messages.
+ * - `delay D` or `delay D1..D2` (uniform in the range), with a unit:
+ *   `us`, `ms` or `s` (up to 1 hour). Messages keep their order: one
+ *   never leaves before an earlier one, so a short delay after a long
+ *   one waits for it.
+ * - `duplicate P%`: send the message twice in a row.
+ * - `corrupt P%`: flip (XOR 0xFF) one byte, chosen at random, of the
+ *   message's last frame; a message whose last frame is empty passes
+ *   unchanged and is not counted as corrupted.
+ * - `reorder P%`: hold the message back and send it right after the next
+ *   one of its direction (one message is held at a time; a held one
+ *   waits at most 500 ms for a next, then leaves).
+ * - `pause`: hold everything (no message is read or sent in that
+ *   direction, so HWMs push back on the sender) until the rules change;
+ *   then the held messages go, in order, under the new rules.
+ * - `seed N`: the PRNG's seed (default 0). Random rules give the same
+ *   decisions for the same seed, rules and messages.
+ *
+ * Each rule at most once. Rules apply in the order drop, corrupt,
+ * duplicate, delay, reorder. A message read after this returns is under
+ * the new rules; messages already delayed keep their release times, and
+ * one held back by `reorder` is released. Multi-part messages are always
+ * handled whole.
+ *
+ * Returns ZS_OK; ZS_ERR_INVALID_ARGUMENT for a `direction` outside 1..3,
+ * NULL or non-UTF-8 `rules`, or a malformed or repeated rule (the last
+ * error names it; the rules in force stay); ZS_ERR_BAD_HANDLE;
+ * ZS_ERR_NOT_SUPPORTED for a socket's handle.
+ */
+int32_t zs_proxy_fault(zs_socket proxy, int32_t direction, const char *rules);
+
+/**
+ * Cut the network between the proxy's sides: every connection of its
+ * front and its service side ends now (the front is unbound, the service
+ * disconnected), and new ones are refused for `ms` milliseconds (>= 0);
+ * then the proxy binds the same front endpoint (the same port) and
+ * connects again, and clients reconnect as libzmq does. A cut during a
+ * cut ends at the later of the two ends. If the front's port was taken
+ * meanwhile, the bind is tried again every 100 ms. Messages the proxy
+ * holds stay queued; those in libzmq's queues of the ended connections
+ * are lost, as in a real cut. libzmq keeps inproc connections to an
+ * unbound endpoint, so an inproc front's clients stay connected. Returns
+ * once the connections are cut: ZS_OK, ZS_ERR_INVALID_ARGUMENT for
+ * `ms` < 0, ZS_ERR_BAD_HANDLE, ZS_ERR_NOT_SUPPORTED for a socket's
+ * handle.
+ */
+int32_t zs_proxy_cut(zs_socket proxy, int32_t ms);
+
+/**
+ * Write the proxy's counts since it started to `*out`: index 0 of each
+ * array counts messages towards the service, index 1 messages back from
+ * it. `forwarded` counts messages sent on (each copy of a duplicate;
+ * subscriptions of a SUB client too), `dropped` those dropped by a rule
+ * or refused for good by the other side (e.g. a reply to a client that
+ * has gone), `duplicated`, `delayed` (given a delay above 0) and
+ * `corrupted` those the rules changed. Returns ZS_OK,
+ * ZS_ERR_INVALID_ARGUMENT for NULL `out`, ZS_ERR_BAD_HANDLE,
+ * ZS_ERR_NOT_SUPPORTED for a socket's handle.
+ */
+int32_t zs_proxy_stats_get(zs_socket proxy, struct zs_proxy_stats *out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,8 +1,10 @@
 //! Who gets in (SPEC section 19): the process-wide authentication rules,
 //! and the ZAP handler (RFC 27) that applies them, one per context.
 //!
-//! Every socket has a ZAP domain (see socket/), so libzmq asks the
-//! handler about every ZMTP peer of every mechanism (NULL, PLAIN, CURVE).
+//! Every socket has a ZAP domain (see socket/), so once a handler runs
+//! libzmq asks it about every ZMTP peer of every mechanism (NULL, PLAIN,
+//! CURVE). A handler runs from the first rule or PLAIN/CURVE server on
+//! (see [`wanted`]).
 //! The rules, as CZMQ's zauth: when any address is allowed, only allowed
 //! addresses get in, else denied addresses are refused; then a PLAIN peer
 //! must match the user table and a CURVE peer's key must be allowed, each
@@ -14,7 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
@@ -158,6 +160,21 @@ impl Rules {
             )),
         }
     }
+}
+
+/// Set once authentication is wanted (a rule, or a PLAIN or CURVE
+/// server): from then on every context runs a handler. An atomic, not
+/// the rules' lock, as the handle table reads it under its own lock.
+static WANTED: AtomicBool = AtomicBool::new(false);
+
+/// Whether contexts need a ZAP handler.
+pub fn wanted() -> bool {
+    WANTED.load(Ordering::Acquire)
+}
+
+/// Contexts need a ZAP handler from now on.
+pub fn want() {
+    WANTED.store(true, Ordering::Release);
 }
 
 static RULES: Mutex<Rules> = Mutex::new(Rules {

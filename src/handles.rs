@@ -7,6 +7,11 @@
 //! entry up, insert or remove it: never during a blocking call, which holds
 //! only its own socket's mutex and watches `closing` so that a destroy can
 //! interrupt it.
+//!
+//! A proxy (SPEC section 22) is an entry too, from the same counter: its
+//! `state` is always empty and its [`Proxy`] runs in its own thread. A
+//! socket call given a proxy's handle finds no state, and only then (off
+//! the per-message path) tells a proxy from a destroyed socket.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -19,6 +24,7 @@ use std::time::Duration;
 use crate::auth;
 use crate::error::zs_result::*;
 use crate::error::{from_zmq, ZsError, ZsResult};
+use crate::proxy::Proxy;
 use crate::socket::SocketState;
 use crate::sys::RawCtx;
 use crate::types::{zs_socket, zs_socket_type};
@@ -38,6 +44,9 @@ pub struct Entry {
     /// its slices.
     waiters: AtomicU32,
     state: Mutex<Option<SocketState>>,
+    /// Set for a proxy's entry, whose `state` is always None (boxed: a
+    /// socket's entry stays small).
+    proxy: Option<Box<Proxy>>,
 }
 
 /// A locked, live socket.
@@ -82,7 +91,7 @@ impl Locked<'_> {
         std::thread::sleep(STEP_ASIDE);
         let guard = self.entry.lock_guard();
         if guard.is_none() {
-            return Err(destroyed(self.entry.handle));
+            return Err(self.entry.no_socket());
         }
         self.guard = Some(guard);
         Ok(())
@@ -124,12 +133,26 @@ impl Entry {
     pub fn lock(&self) -> ZsResult<Locked<'_>> {
         let guard = self.lock_guard();
         if guard.is_none() {
-            return Err(destroyed(self.handle));
+            return Err(self.no_socket());
         }
         Ok(Locked {
             entry: self,
             guard: Some(guard),
         })
+    }
+
+    /// Why an entry has no socket state: it is a proxy, or destroyed.
+    #[cold]
+    #[inline(never)]
+    fn no_socket(&self) -> ZsError {
+        if self.proxy.is_some() && !self.is_closing() {
+            ZsError::new(
+                ZS_ERR_NOT_SUPPORTED,
+                format!("handle {} is a proxy, not a socket", self.handle),
+            )
+        } else {
+            destroyed(self.handle)
+        }
     }
 
     /// "socket 7 (PUSH)", for messages.
@@ -143,6 +166,9 @@ impl Entry {
         self.closing.store(true, Ordering::Release);
         let state = self.lock_guard().take();
         drop(state);
+        if let Some(p) = &self.proxy {
+            p.stop();
+        }
     }
 }
 
@@ -190,8 +216,8 @@ struct Table {
     /// The context new sockets are made in; made with the first socket,
     /// and again after `destroy_all` retired it.
     ctx: Option<Arc<RawCtx>>,
-    /// The ZAP handler of `ctx`, started with it and stopped before it is
-    /// terminated.
+    /// The ZAP handler of `ctx`, once authentication is wanted (see
+    /// [`start_authentication`]); stopped before `ctx` is terminated.
     zap: Option<auth::Handler>,
     /// Creation holds this shared; `destroy_all` holds it exclusively, so
     /// no socket is made on a context that `destroy_all` is retiring. Part
@@ -258,10 +284,30 @@ fn context() -> ZsResult<Arc<RawCtx>> {
         return Ok(Arc::clone(c));
     }
     let ctx = RawCtx::new().map_err(|e| from_zmq(e, "zmq_ctx_new", ZS_ERR_ZMQ))?;
-    // Without its handler a context would let everyone in: no context
-    // without one. (A failed start closed its sockets: ctx terminates.)
-    t.zap = Some(auth::Handler::start(&ctx)?);
+    // Rules made before this context apply to it: it gets its handler
+    // first. (A failed start closed its sockets: ctx terminates.)
+    if auth::wanted() {
+        t.zap = Some(auth::Handler::start(&ctx)?);
+    }
     Ok(Arc::clone(t.ctx.insert(Arc::new(ctx))))
+}
+
+/// Run the ZAP handler from now on (for the current context, and every
+/// later one): called by the first authentication rule and by PLAIN and
+/// CURVE servers. Until then no handler runs, so NULL handshakes do not
+/// wait for one and zs_destroy_all flushes every socket (libzmq cannot
+/// answer ZAP while a context terminates: a connection still in its
+/// handshake at zs_destroy_all loses its queued messages once a handler
+/// runs).
+pub fn start_authentication() -> ZsResult<()> {
+    auth::want();
+    let mut t = write_table();
+    if t.zap.is_none() {
+        if let Some(ctx) = t.ctx.clone() {
+            t.zap = Some(auth::Handler::start(&ctx)?);
+        }
+    }
+    Ok(())
 }
 
 /// The handle table, locked for a fork (see the fork module).
@@ -384,8 +430,35 @@ pub fn create<R>(
     let _gate = gate.read().unwrap_or_else(|e| e.into_inner());
     let mut state = SocketState::new(context()?, kind)?;
     let r = setup(&mut state)?;
+    let handle = insert(kind, Some(state), None)?;
+    Ok((handle, r))
+}
+
+/// Start a proxy for clients of `kind` with `start` (given the context)
+/// and enter it in the table. Returns its handle and what `start`
+/// returned besides the proxy.
+pub fn create_proxy<R>(
+    kind: zs_socket_type,
+    start: impl FnOnce(Arc<RawCtx>) -> ZsResult<(Proxy, R)>,
+) -> ZsResult<(zs_socket, R)> {
+    let gate = gate();
+    let _gate = gate.read().unwrap_or_else(|e| e.into_inner());
+    let (proxy, r) = start(context()?)?;
+    let handle = insert(kind, None, Some(Box::new(proxy)))?;
+    Ok((handle, r))
+}
+
+/// Give the next handle to a new entry.
+fn insert(
+    kind: zs_socket_type,
+    state: Option<SocketState>,
+    proxy: Option<Box<Proxy>>,
+) -> ZsResult<zs_socket> {
     let handle = NEXT_HANDLE.fetch_add(1, Ordering::AcqRel);
     if handle >= HANDLE_LIMIT {
+        if let Some(p) = &proxy {
+            p.stop();
+        }
         return Err(ZsError::new(ZS_ERR_INTERNAL, "handles exhausted"));
     }
     let entry = Arc::new(Entry {
@@ -394,10 +467,34 @@ pub fn create<R>(
         generation: generation(),
         closing: AtomicBool::new(false),
         waiters: AtomicU32::new(0),
-        state: Mutex::new(Some(state)),
+        state: Mutex::new(state),
+        proxy,
     });
     write_table().map.insert(handle, entry);
-    Ok((handle, r))
+    Ok(handle)
+}
+
+/// Look `h` up as a proxy and run `f` on it: `ZS_ERR_NOT_SUPPORTED` for a
+/// socket's handle, `ZS_ERR_BAD_HANDLE` as for sockets (also when a
+/// destroy ends the proxy during the call).
+pub fn with_proxy<T>(h: zs_socket, f: impl FnOnce(&Proxy) -> ZsResult<T>) -> ZsResult<T> {
+    let entry = lookup(h)?;
+    let Some(proxy) = &entry.proxy else {
+        return Err(ZsError::new(
+            ZS_ERR_NOT_SUPPORTED,
+            format!("handle {h} is a socket, not a proxy"),
+        ));
+    };
+    f(proxy).map_err(|e| if entry.is_closing() { destroyed(h) } else { e })
+}
+
+/// The type of socket `h`; `ZS_ERR_NOT_SUPPORTED` for a proxy.
+pub fn socket_kind(h: zs_socket) -> ZsResult<zs_socket_type> {
+    let entry = lookup(h)?;
+    if entry.proxy.is_some() {
+        return Err(entry.no_socket());
+    }
+    Ok(entry.kind)
 }
 
 /// Destroy one socket: retire the handle at once, interrupt any call
@@ -435,7 +532,7 @@ pub fn destroy_all() -> usize {
     n
 }
 
-/// The number of live sockets.
+/// The number of live handles: sockets and proxies.
 pub fn count() -> usize {
     read_table().map.len()
 }

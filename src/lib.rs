@@ -14,6 +14,7 @@
 //! - [`hosts`]: the host table; [`inproc`]: inproc names and libzmq's
 //!   connects waiting for a binder; [`monitor`]: a socket's monitor;
 //! - [`socket`]: one socket's state, options, binds and connects;
+//! - [`proxy`]: the proxy's thread and its fault rules;
 //! - [`handles`]: the handle table;
 //! - [`fork`]: a forked child starts afresh, the parent never notices;
 //! - [`ops`]: send, receive, bulk, connection state, poll, introspection;
@@ -40,6 +41,8 @@ mod auth;
 
 mod socket;
 
+mod proxy;
+
 mod handles;
 
 mod fork;
@@ -50,12 +53,12 @@ pub mod ffi;
 
 pub use error::zs_result;
 pub use ffi::{
-    ask::*, attach::*, bulk::*, endpoints::*, hosts::*, library::*, options::*, recv::*,
+    ask::*, attach::*, bulk::*, endpoints::*, hosts::*, library::*, options::*, proxy::*, recv::*,
     results::*, send::*, sockets::*, state::*,
 };
 pub use types::{
-    zs_bulk_flags, zs_drain_stats, zs_frame, zs_hwm, zs_message, zs_recv_args, zs_socket,
-    zs_socket_type, zs_timeout,
+    zs_bulk_flags, zs_drain_stats, zs_frame, zs_hwm, zs_message, zs_proxy_direction,
+    zs_proxy_stats, zs_recv_args, zs_socket, zs_socket_type, zs_timeout,
 };
 
 #[cfg(test)]

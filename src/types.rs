@@ -293,6 +293,38 @@ pub struct zs_drain_stats {
     pub elapsed_ns: u64,
 }
 
+/// What a proxy did (`zs_proxy_stats_get`): index 0 counts messages
+/// towards the service, index 1 messages back from it.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub struct zs_proxy_stats {
+    /// Messages sent on (each copy of a duplicated message counts).
+    pub forwarded: [u64; 2],
+    /// Messages dropped by a rule, or refused for good by the other side
+    /// (a reply to a client that has gone).
+    pub dropped: [u64; 2],
+    /// Messages sent twice by `duplicate`.
+    pub duplicated: [u64; 2],
+    /// Messages given a delay above zero by `delay`.
+    pub delayed: [u64; 2],
+    /// Messages with a byte flipped by `corrupt`.
+    pub corrupted: [u64; 2],
+}
+
+/// The directions of a proxy's traffic, for `zs_proxy_fault`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum zs_proxy_direction {
+    /// From the client (the front) towards the service.
+    ZS_TOWARDS_SERVICE = 1,
+    /// From the service back to the client.
+    ZS_FROM_SERVICE = 2,
+    /// Both.
+    ZS_BOTH_WAYS = 3,
+}
+
 #[cfg(test)]
 mod tests {
     use super::zs_event_kind::*;

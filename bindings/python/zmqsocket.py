@@ -217,6 +217,11 @@ EVENT_NAMES = {
 POLLIN = ZS_POLLIN = 1
 POLLOUT = ZS_POLLOUT = 2
 
+# ---- SPEC 22, the proxy with fault injection (zs_proxy_fault directions)
+ZS_TOWARDS_SERVICE = 1
+ZS_FROM_SERVICE = 2
+ZS_BOTH_WAYS = 3
+
 _INT32_MIN = -(2**31)
 _INT32_MAX = 2**31 - 1
 _INT64_MIN = -(2**63)
@@ -298,6 +303,18 @@ class zs_event(Structure):
         ("value", c_int32),         # descriptor, errno, interval, status; LOST: count
         ("time_us", c_uint64),      # CLOCK_MONOTONIC µs when the library read it
         ("endpoint", c_char * 256), # NUL-terminated
+    ]
+
+
+class zs_proxy_stats(Structure):
+    """What a proxy did (zs_proxy_stats_get): [0] towards the service, [1] back."""
+
+    _fields_ = [
+        ("forwarded", c_uint64 * 2),
+        ("dropped", c_uint64 * 2),
+        ("duplicated", c_uint64 * 2),
+        ("delayed", c_uint64 * 2),
+        ("corrupted", c_uint64 * 2),
     ]
 
 
@@ -398,6 +415,11 @@ _SIGNATURES = {
     "zs_get_option": (c_int32, [zs_socket, c_char_p, POINTER(c_int64)]),
     "zs_set_option_bytes": (c_int32, [zs_socket, c_char_p, c_void_p, c_size_t]),
     "zs_get_option_bytes": (c_int32, [zs_socket, c_char_p, c_void_p, c_size_t]),
+    # ---- SPEC 22, the proxy with fault injection
+    "zs_proxy_new": (c_int32, [c_int32, c_char_p, c_char_p, POINTER(zs_socket)]),
+    "zs_proxy_fault": (c_int32, [zs_socket, c_int32, c_char_p]),
+    "zs_proxy_cut": (c_int32, [zs_socket, c_int32]),
+    "zs_proxy_stats_get": (c_int32, [zs_socket, POINTER(zs_proxy_stats)]),
 }
 
 
@@ -1294,6 +1316,51 @@ class Socket:
         """[(host_id, port, endpoint)...] for each connect, in order
         (host_id and port are None for connect_endpoint())."""
         return [(h, p, e) for kind, h, p, e in self._attachments() if kind == "connect"]
+
+
+# --------------------------------------------------------------------------
+# The proxy with fault injection (SPEC 22)
+# --------------------------------------------------------------------------
+
+
+class Proxy:
+    """A proxy with fault injection (SPEC 22) between clients of
+    `client_type` (PUSH, PULL, REQ, DEALER, SUB; a name or number) that
+    connect to `front` (which it binds; .port is its TCP port, 0 for other
+    transports) and the service at `service` (which it connects to).
+    Use as a context manager, or destroy() it."""
+
+    def __init__(self, client_type, front: str, service: str):
+        out = zs_socket(0)
+        self.port = _check(_lib.zs_proxy_new(_socket_type(client_type), _cstr(front, "front"),
+                                             _cstr(service, "service"), byref(out)))
+        self.handle = out.value
+
+    def fault(self, rules: str = "", direction: int = ZS_BOTH_WAYS) -> None:
+        """Replace `direction`'s rules ("drop 10%; delay 50ms; seed 42"...);
+        "" clears them."""
+        _check(_lib.zs_proxy_fault(self.handle, _i32(direction, "direction"),
+                                   _cstr(rules, "rules")))
+
+    def cut(self, seconds) -> None:
+        """Drop every connection and refuse new ones for `seconds`."""
+        _check(_lib.zs_proxy_cut(self.handle, _i32(round(seconds * 1000), "seconds")))
+
+    def stats(self) -> dict:
+        """The counts: {"forwarded": (towards the service, back), ...}."""
+        st = zs_proxy_stats()
+        _check(_lib.zs_proxy_stats_get(self.handle, byref(st)))
+        return {name: tuple(getattr(st, name)) for name, _ in zs_proxy_stats._fields_}
+
+    def destroy(self) -> bool:
+        """Stop the proxy; False if it was destroyed already."""
+        return _lib.zs_socket_destroy(self.handle) == ZS_OK
+
+    def __enter__(self) -> "Proxy":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.destroy()
 
 
 # --------------------------------------------------------------------------

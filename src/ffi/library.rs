@@ -47,7 +47,8 @@ pub extern "C" fn zs_set_default_timeout(timeout_ms: i32) -> i32 {
     }
 }
 
-/// The number of sockets alive now (made and not yet destroyed).
+/// The number of sockets alive now (made and not yet destroyed);
+/// proxies (zs_proxy_new) count too, as zs_destroy_all destroys them.
 #[no_mangle]
 pub extern "C" fn zs_socket_count() -> i32 {
     ffi_boundary! { Ok(count_i32(handles::count())) }
@@ -56,7 +57,7 @@ pub extern "C" fn zs_socket_count() -> i32 {
 /// Destroy every socket, then wait until their unsent messages have left
 /// or their lingers have run out (1000 ms unless zs_set_linger changed
 /// them), so that nothing that could have been delivered is lost. Returns
-/// how many sockets were destroyed. New sockets can be made afterwards.
+/// how many sockets (and proxies) were destroyed. New sockets can be made afterwards.
 /// Calls blocked on the destroyed sockets in other threads return
 /// ZS_ERR_BAD_HANDLE. Bindings call this when their host process shuts
 /// down.

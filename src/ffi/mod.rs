@@ -28,6 +28,7 @@ pub mod options;
 pub mod security;
 pub mod events;
 pub mod poll;
+pub mod proxy;
 
 use std::os::raw::c_char;
 

@@ -4,7 +4,7 @@ use std::os::raw::{c_char, c_void};
 
 use super::args::{bytes_arg, bytes_out, out_arg, str_arg, write_out, write_snprintf};
 use super::boundary::ffi_boundary;
-use crate::handles::with_socket;
+use crate::handles::{self, with_socket};
 use crate::socket::options::OptValue;
 use crate::types::zs_socket;
 
@@ -50,7 +50,15 @@ use crate::types::zs_socket;
 pub extern "C" fn zs_set_option(s: zs_socket, name: *const c_char, value: i64) -> i32 {
     ffi_boundary! {
         let name = str_arg(name, "name")?;
-        with_socket(s, |_, st| st.set_option(name, OptValue::Int(value)))
+        with_socket(s, |_, st| st.set_option(name, OptValue::Int(value)))?;
+        // A PLAIN or CURVE server by name needs the ZAP handler as
+        // zs_set_plain_server and zs_set_curve_server do.
+        let server = crate::options::find(name)
+            .is_some_and(|o| matches!(o.name, "PLAIN_SERVER" | "CURVE_SERVER"));
+        if server && value != 0 {
+            handles::start_authentication()?;
+        }
+        Ok(())
     }
 }
 

@@ -7,7 +7,7 @@ use super::args::{self, str_arg};
 use super::boundary::ffi_boundary;
 use crate::auth;
 use crate::error::invalid;
-use crate::handles::with_socket;
+use crate::handles::{self, with_socket};
 use crate::socket::Mechanism;
 use crate::sys::curve;
 use crate::types::zs_socket;
@@ -88,7 +88,8 @@ pub extern "C" fn zs_z85_decode(text: *const c_char, buf: *mut c_void, cap: usiz
 pub extern "C" fn zs_set_curve_server(s: zs_socket, secret_z85: *const c_char) -> i32 {
     ffi_boundary! {
         let secret = auth::check_key(str_arg(secret_z85, "secret_z85")?, "secret_z85")?;
-        with_socket(s, |_, st| st.set_mechanism(Mechanism::CurveServer { secret }))
+        with_socket(s, |_, st| st.set_mechanism(Mechanism::CurveServer { secret }))?;
+        handles::start_authentication()
     }
 }
 
@@ -118,7 +119,8 @@ pub extern "C" fn zs_set_curve_client(
 #[no_mangle]
 pub extern "C" fn zs_set_plain_server(s: zs_socket) -> i32 {
     ffi_boundary! {
-        with_socket(s, |_, st| st.set_mechanism(Mechanism::PlainServer))
+        with_socket(s, |_, st| st.set_mechanism(Mechanism::PlainServer))?;
+        handles::start_authentication()
     }
 }
 
@@ -150,7 +152,10 @@ pub extern "C" fn zs_set_plain_client(
 /// IPv4 peer of a dual-stack bind matches IPv4 rules.
 #[no_mangle]
 pub extern "C" fn zs_auth_allow(address: *const c_char) -> i32 {
-    ffi_boundary! { auth::allow(str_arg(address, "address")?) }
+    ffi_boundary! {
+        auth::allow(str_arg(address, "address")?)?;
+        handles::start_authentication()
+    }
 }
 
 /// Refuse peers from `address` (an address or CIDR range), unless some
@@ -159,7 +164,10 @@ pub extern "C" fn zs_auth_allow(address: *const c_char) -> i32 {
 /// socket's event log has ZS_EVENT_HANDSHAKE_FAILED_AUTH (value 400).
 #[no_mangle]
 pub extern "C" fn zs_auth_deny(address: *const c_char) -> i32 {
-    ffi_boundary! { auth::deny(str_arg(address, "address")?) }
+    ffi_boundary! {
+        auth::deny(str_arg(address, "address")?)?;
+        handles::start_authentication()
+    }
 }
 
 /// Admit CURVE clients with this public key ("*": any valid key) to the
@@ -169,7 +177,10 @@ pub extern "C" fn zs_auth_deny(address: *const c_char) -> i32 {
 /// is its Z85 public key.
 #[no_mangle]
 pub extern "C" fn zs_auth_curve_allow(client_public_z85: *const c_char) -> i32 {
-    ffi_boundary! { auth::curve_allow(str_arg(client_public_z85, "client_public_z85")?) }
+    ffi_boundary! {
+        auth::curve_allow(str_arg(client_public_z85, "client_public_z85")?)?;
+        handles::start_authentication()
+    }
 }
 
 /// Add (or replace) a user of the process's PLAIN servers. Until the first
@@ -181,7 +192,8 @@ pub extern "C" fn zs_auth_plain_user(username: *const c_char, password: *const c
     ffi_boundary! {
         let user = str_arg(username, "username")?;
         let password = str_arg(password, "password")?;
-        auth::plain_user(user, password)
+        auth::plain_user(user, password)?;
+        handles::start_authentication()
     }
 }
 

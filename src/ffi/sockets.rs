@@ -89,10 +89,11 @@ pub extern "C" fn zs_socket_destroy(s: zs_socket) -> i32 {
     }
 }
 
-/// The socket's type (a zs_socket_type, >= 0), or ZS_ERR_BAD_HANDLE.
+/// The socket's type (a zs_socket_type, >= 0), or ZS_ERR_BAD_HANDLE
+/// (ZS_ERR_NOT_SUPPORTED for a proxy's handle).
 #[no_mangle]
 pub extern "C" fn zs_socket_type(s: zs_socket) -> i32 {
-    ffi_boundary! { Ok(handles::lookup(s)?.kind as i32) }
+    ffi_boundary! { Ok(handles::socket_kind(s)? as i32) }
 }
 
 /// Set how long, in ms, the socket's unsent messages may go on trying to

@@ -16,6 +16,18 @@ use crate::types::zs_socket;
 const IN: i16 = ZS_POLLIN as i16;
 const OUT: i16 = ZS_POLLOUT as i16;
 
+/// libzmq's poll events for a `want` of ZS_POLLIN / ZS_POLLOUT bits.
+fn poll_events_of(want: i16) -> zmq::PollEvents {
+    let mut events = zmq::PollEvents::empty();
+    if want & IN != 0 {
+        events |= zmq::POLLIN;
+    }
+    if want & OUT != 0 {
+        events |= zmq::POLLOUT;
+    }
+    events
+}
+
 /// Poll `handles` for input; `readable[i]` answers for `handles[i]`.
 /// Returns how many of `handles` are readable (0 when the time ran out).
 pub fn poll(handles: &[zs_socket], wait: Wait, readable: &mut [bool]) -> ZsResult<i32> {
@@ -71,7 +83,7 @@ pub fn poll_events(
             let mut items: Vec<zmq::PollItem> = locked
                 .iter()
                 .zip(&unique)
-                .map(|(l, (_, w))| l.poll_item(w & IN != 0, w & OUT != 0))
+                .map(|(l, (_, w))| l.poll_item(poll_events_of(*w)))
                 .collect();
             zmq::poll(&mut items, i64::from(slice)).map_err(|e| {
                 crate::error::from_zmq(e, "zmq_poll", crate::error::zs_result::ZS_ERR_TIMED_OUT)

@@ -251,16 +251,8 @@ impl SocketState {
         &mut self.sequencing
     }
 
-    /// A poll item for the socket: incoming messages (`input`), room to
-    /// send (`output`).
-    pub fn poll_item(&self, input: bool, output: bool) -> zmq::PollItem<'_> {
-        let mut events = zmq::PollEvents::empty();
-        if input {
-            events |= zmq::POLLIN;
-        }
-        if output {
-            events |= zmq::POLLOUT;
-        }
+    /// A poll item for `events` on the socket.
+    pub fn poll_item(&self, events: zmq::PollEvents) -> zmq::PollItem<'_> {
         self.sock.as_poll_item(events)
     }
 

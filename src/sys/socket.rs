@@ -87,6 +87,19 @@ impl RawSock {
         Ok(())
     }
 
+    /// Queue `msg` itself, as zmq_msg_send(3): libzmq takes its bytes
+    /// without copying and leaves `msg` empty; on failure `msg` keeps them.
+    #[inline]
+    pub(crate) fn send_msg(self, msg: &mut RawMsg, flags: i32) -> Result<(), zmq::Error> {
+        // SAFETY: self.0 is a live socket (see RawSock), used by one thread
+        // at a time; msg.0 is an initialised message, which libzmq empties
+        // on success and leaves as it was on failure.
+        if unsafe { zmq_sys::zmq_msg_send(&mut msg.0, self.0, flags) } == -1 {
+            return Err(last_zmq_error());
+        }
+        Ok(())
+    }
+
     /// Receive the next frame into `msg`, as zmq_msg_recv(3).
     #[inline]
     pub(crate) fn recv(self, msg: &mut RawMsg, flags: i32) -> Result<(), zmq::Error> {

@@ -24,6 +24,12 @@ final class Library
     public const SEQUENCED = 1;
     /** pump/drain: the calling thread runs under SCHED_BATCH for the call (see Socket::pump). */
     public const SCHED_BATCH = 2;
+    /** zs_proxy_fault: traffic from the client towards the service. */
+    public const TOWARDS_SERVICE = 1;
+    /** zs_proxy_fault: traffic from the service back to the client. */
+    public const FROM_SERVICE = 2;
+    /** zs_proxy_fault: both directions. */
+    public const BOTH_WAYS = 3;
 
     private const INT32_MIN = -2147483648;
     private const INT32_MAX = 2147483647;

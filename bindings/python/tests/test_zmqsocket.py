@@ -250,6 +250,7 @@ def _header_text():
 
 _C_TYPES = {
     "void": None,
+    "char": zmqsocket.c_char,
     "bool": zmqsocket.c_bool,
     "int32_t": zmqsocket.c_int32,
     "int64_t": zmqsocket.c_int64,
@@ -276,6 +277,7 @@ _C_TYPES = {
     "zs_event *": zmqsocket.POINTER(zmqsocket.zs_event),
     "const zs_message *": zmqsocket.POINTER(zmqsocket.zs_message),
     "char[256]": zmqsocket.c_char * 256,
+    "zs_proxy_stats *": zmqsocket.POINTER(zmqsocket.zs_proxy_stats),
 }
 
 
@@ -319,15 +321,18 @@ def test_structs_match_the_header():
     structs = ((zmqsocket.zs_frame, "zs_frame"), (zmqsocket.zs_message, "zs_message"),
                (zmqsocket.zs_recv_args, "zs_recv_args"),
                (zmqsocket.zs_drain_stats, "zs_drain_stats"),
-               (zmqsocket.zs_event, "zs_event"))
+               (zmqsocket.zs_event, "zs_event"),
+               (zmqsocket.zs_proxy_stats, "zs_proxy_stats"))
     for cls, cname in structs:
         body = re.search(r"struct %s \{(.*?)\};" % cname, text, re.S).group(1)
-        fields = [re.match(r"(.*?)(\w+)(\[\d+\])?$", f.strip()).groups()
+        fields = [re.match(r"(.*?)(\w+)(?:\[(\d+)\])?$", f.strip()).groups()
                   for f in body.split(";") if f.strip()]
-        fields = [(t.strip() + arr, n) if arr else (t, n) for t, n, arr in fields]
-        assert [n for _, n in fields] == [n for n, _ in cls._fields_]
-        for (ctype, _), (_, pytype) in zip(fields, cls._fields_):
-            if "zs_frame *" in re.sub(r"\s*\*", " *", ctype):
+        assert [n for _, n, _ in fields] == [n for n, _ in cls._fields_]
+        for (ctype, _, count), (_, pytype) in zip(fields, cls._fields_):
+            if count is not None:
+                assert pytype._length_ == int(count)
+                assert pytype._type_ is _ctype(ctype)
+            elif "zs_frame *" in re.sub(r"\s*\*", " *", ctype):
                 assert pytype is zmqsocket.POINTER(zmqsocket.zs_frame)
             else:
                 assert pytype is _ctype(ctype)
@@ -1940,3 +1945,31 @@ def test_readme_example(capsys):
     for code in blocks:
         exec(compile(code, readme, "exec"), {"__name__": "readme"})
     zmqsocket.remove_host("zmq_target")  # the example's host id
+
+
+# --------------------------------------------------------------------------
+# The proxy with fault injection (SPEC 22)
+# --------------------------------------------------------------------------
+
+
+def test_proxy_drops_every_second_message_and_counts():
+    with zmqsocket.bind_to_port(0, "PULL") as service:
+        port = service.bound_ports()[0]
+        with zmqsocket.Proxy("PUSH", "tcp://127.0.0.1:0", "tcp://127.0.0.1:%d" % port) as p:
+            assert p.port > 0
+            p.fault("drop every 2", zmqsocket.ZS_TOWARDS_SERVICE)
+            with zmqsocket.Socket("PUSH") as client:
+                client.connect_endpoint("tcp://127.0.0.1:%d" % p.port)
+                for i in range(10):
+                    client.send(b"%d" % i)
+                got = [service.recv(timeout=5) for _ in range(5)]
+            assert got == [b"0", b"2", b"4", b"6", b"8"]
+            stats = p.stats()
+            assert stats["forwarded"] == (5, 0)
+            assert stats["dropped"][0] == 5
+            with raises_code(zmqsocket.ZS_ERR_INVALID_ARGUMENT):
+                p.fault("drop lots")
+            # a socket's handle is no proxy's
+            rc = zmqsocket._lib.zs_proxy_cut(service.handle, 0)
+            assert rc == zmqsocket.ZS_ERR_NOT_SUPPORTED
+        assert p.destroy() is False
