@@ -413,3 +413,40 @@ fn poll_events_bad_input() {
         &["sockets[0]"],
     );
 }
+
+#[test]
+fn reconnect_ivl_is_the_retry_interval_in_the_log() {
+    use zmqsocket::ffi::options::zs_set_option;
+    let port = dead_port();
+    let push = socket(PUSH);
+    assert_eq!(
+        zs_set_option(push, c"RECONNECT_IVL".as_ptr(), 250),
+        OK,
+        "{}",
+        last_error()
+    );
+    assert_eq!(
+        zmqsocket::ffi::attach::zs_connect_to_host(push, c"127.0.0.1".as_ptr(), port, HWM, HWM),
+        OK
+    );
+    // Each retry is logged with the interval libzmq waits before it: the
+    // option's, plus a random part below it (libzmq spreads reconnects).
+    // The default, 100 ms, would give 100..200.
+    for _ in 0..3 {
+        let e = wait_for_kind(push, ZS_EVENT_CONNECT_RETRIED as i32);
+        assert!(
+            (250..500).contains(&e.value),
+            "retry interval {} ms",
+            e.value
+        );
+    }
+    destroy(push);
+    let default = connected(PUSH, port);
+    let e = wait_for_kind(default, ZS_EVENT_CONNECT_RETRIED as i32);
+    assert!(
+        (100..200).contains(&e.value),
+        "default retry interval {} ms",
+        e.value
+    );
+    destroy(default);
+}

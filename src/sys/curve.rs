@@ -60,6 +60,10 @@ pub(crate) fn decode(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(5) || !text.bytes().all(is_z85) {
         return None;
     }
+    if text.is_empty() {
+        // zmq_z85_decode refuses "", which encodes 0 bytes.
+        return Some(Vec::new());
+    }
     let c = CString::new(text).ok()?;
     let mut out = vec![0u8; text.len() / 5 * 4];
     // SAFETY: out holds the len * 4 / 5 bytes zmq_z85_decode writes for a
@@ -84,6 +88,8 @@ mod tests {
         assert_eq!(encode(&bytes).unwrap(), "HelloWorld");
         assert_eq!(decode("HelloWorld").unwrap(), bytes);
         assert_eq!(encode(&[1, 2, 3]), None);
+        assert_eq!(encode(&[]).unwrap(), "");
+        assert_eq!(decode("").unwrap(), Vec::<u8>::new());
         assert_eq!(decode("Hell"), None);
         assert_eq!(decode("Hello Worl"), None, "a space is not Z85");
         assert_eq!(decode("Hello\"orl"), None);
