@@ -215,6 +215,53 @@ class Socket
         Library::check($this->ffi->zs_unsubscribe($this->handle, $prefix, strlen($prefix)));
     }
 
+    /**
+     * Set any libzmq socket option by name (without "ZMQ_", any case; the
+     * table in include/zmqsocket.h, at zs_set_option, lists them with
+     * their types). A PHP int goes through zs_set_option (integer
+     * options), a PHP string through zs_set_option_bytes (binary and
+     * string options, CURVE keys as 40 Z85 characters or 32 bytes); the
+     * wrong form for the option, an unknown name or a value libzmq refuses
+     * is ZS_ERR_INVALID_ARGUMENT, an option this socket type does not take
+     * (or a read-only one, SNDTIMEO, RCVTIMEO) ZS_ERR_NOT_SUPPORTED. The
+     * options the library owns (HWMs, LINGER, ROUTING_ID...) keep its rules.
+     */
+    public function setOption(string $name, int|string $value): void
+    {
+        $n = Library::cstr($name, 'option name');
+        if (is_int($value)) {
+            Library::check($this->ffi->zs_set_option($this->handle, $n, $value));
+        } else {
+            Library::check($this->ffi->zs_set_option_bytes($this->handle, $n, $value, strlen($value)));
+        }
+    }
+
+    /**
+     * Read a socket option by name: an int for integer options, a string
+     * for binary and string options (a CURVE key as 40 Z85 characters).
+     * It asks with zs_get_option first and, when the library answers that
+     * the option is a bytes option, with zs_get_option_bytes; so reading a
+     * bytes option leaves that answer as the thread's last error. Errors
+     * as setOption; write-only options are ZS_ERR_NOT_SUPPORTED.
+     */
+    public function getOption(string $name): int|string
+    {
+        $n = Library::cstr($name, 'option name');
+        $out = $this->ffi->new('int64_t');
+        $rc = $this->ffi->zs_get_option($this->handle, $n, \FFI::addr($out));
+        if ($rc >= 0) {
+            return $out->cdata;
+        }
+        if ($rc !== ZmqSocketException::ZS_ERR_INVALID_ARGUMENT
+            || !str_contains(Library::lastError(), 'is a bytes option')) {
+            throw ZmqSocketException::fromLastError($rc);
+        }
+        $ffi = $this->ffi;
+        $handle = $this->handle;
+        return Library::readString(static fn (?\FFI\CData $buf, int $cap): int =>
+            $ffi->zs_get_option_bytes($handle, $n, $buf, $cap));
+    }
+
     // ---------------------------------------------------------------------
     // Attaching
     // ---------------------------------------------------------------------
