@@ -45,6 +45,11 @@ class Socket
         self::XSUB => 'XSUB',
     ];
 
+    /** pollEvents: a message can be received now. */
+    public const POLLIN = 1;
+    /** pollEvents: a message can be sent now without waiting. */
+    public const POLLOUT = 2;
+
     /** The counters of drain()'s result, in struct zs_drain_stats' order. */
     public const DRAIN_FIELDS = [
         'messages', 'frames', 'bytes', 'senders', 'gaps', 'duplicates', 'out_of_order', 'elapsed_ns',
@@ -425,6 +430,70 @@ class Socket
         return $out;
     }
 
+    /**
+     * Wait until at least one item is ready for what it asks, or $timeout
+     * passes. Each item is [Socket, want]: want is POLLIN (a message to
+     * receive), POLLOUT (a message can be sent now), both ORed, or 0.
+     * Returns, with $items' keys, what of each want holds (0: nothing; all
+     * 0 when the timeout passed). Other bits in want are
+     * ZS_ERR_INVALID_ARGUMENT. Nothing is received or sent.
+     *
+     * @param array<array{0: Socket, 1: int}> $items
+     * @return array<int>
+     */
+    public static function pollEvents(array $items, ?float $timeout = null): array
+    {
+        $n = count($items);
+        if ($n === 0) {
+            throw ZmqSocketException::invalidArgument('pollEvents: no sockets');
+        }
+        $ffi = Library::ffi();
+        $handles = $ffi->new("zs_socket[$n]");
+        $want = $ffi->new("int16_t[$n]");
+        $ready = $ffi->new("int16_t[$n]");
+        $i = 0;
+        foreach ($items as $key => $item) {
+            if (!is_array($item) || count($item) !== 2 || !isset($item[0], $item[1])
+                || !$item[0] instanceof self || !is_int($item[1])) {
+                throw new \TypeError("pollEvents: item $key must be [Socket, int want]");
+            }
+            if ($item[1] < -32768 || $item[1] > 32767) {
+                throw ZmqSocketException::invalidArgument("pollEvents: item $key: want {$item[1]} does not fit in int16");
+            }
+            $handles[$i] = $item[0]->handle;
+            $want[$i] = $item[1];
+            $i++;
+        }
+        Library::check($ffi->zs_poll_events($handles, $want, $n, Library::timeoutMs($timeout), $ready));
+        $out = [];
+        $i = 0;
+        foreach (array_keys($items) as $key) {
+            $out[$key] = $ready[$i++];
+        }
+        return $out;
+    }
+
+    // ---------------------------------------------------------------------
+    // Events
+    // ---------------------------------------------------------------------
+
+    /**
+     * The oldest unread connection event of this socket (it logs them from
+     * its first bind or connect, the latest 1024 unread; Event::LOST says
+     * how many older ones were dropped), waiting up to $timeout for one;
+     * null when none arrives in time (0: only one already there).
+     */
+    public function nextEvent(?float $timeout = null): ?Event
+    {
+        $ev = $this->ffi->new('struct zs_event');
+        $rc = $this->ffi->zs_next_event($this->handle, Library::timeoutMs($timeout), \FFI::addr($ev));
+        if ($rc === ZmqSocketException::ZS_ERR_TIMED_OUT) {
+            return null;
+        }
+        Library::check($rc);
+        return new Event($ev->kind, $ev->value, $ev->time_us, \FFI::string($ev->endpoint));
+    }
+
     // ---------------------------------------------------------------------
     // Sending
     // ---------------------------------------------------------------------
@@ -529,6 +598,62 @@ class Socket
             $this->msgPtr
         );
         return Library::take($rc, $this->msg, [], $this->msgPtr);
+    }
+
+    /**
+     * Receive every frame of the next message with its metadata properties
+     * $names (libzmq's names, case-sensitive: "Peer-Address",
+     * "Socket-Type", "Routing-Id", "User-Id" (set by authentication: the
+     * PLAIN user name or the CURVE client's Z85 public key) and the
+     * peer's ZMTP properties). Returns [frames, [name => value]]; a
+     * property the message does not have (any over inproc) is null, and
+     * leaves the library's answer as the thread's last error.
+     *
+     * @param array<string> $names
+     * @return array{0: array<string>, 1: array<string, ?string>}
+     */
+    public function recvWithProperties(array $names, ?float $timeout = null): array
+    {
+        // checked before receiving, so that a bad name loses no message
+        $wanted = [];
+        foreach ($names as $i => $name) {
+            if (!is_string($name)) {
+                throw new \TypeError(sprintf('property name %s must be a string, not %s', $i, get_debug_type($name)));
+            }
+            $wanted[] = Library::cstr($name, 'property name');
+        }
+        $rc = $this->ffi->zs_recv_multi($this->handle, Library::timeoutMs($timeout), $this->msgPtr);
+        if ($rc < 0) {
+            throw ZmqSocketException::fromLastError($rc);
+        }
+        try {
+            $props = [];
+            foreach ($wanted as $name) {
+                $props[$name] = $this->property($name);
+            }
+        } catch (\Throwable $e) {
+            $this->ffi->zs_message_free($this->msgPtr);
+            throw $e;
+        }
+        return [Library::take($rc, $this->msg, [], $this->msgPtr), $props];
+    }
+
+    /** Property $name of the message in $this->msg, null if it has none. */
+    private function property(string $name): ?string
+    {
+        $cap = 256;
+        while (true) {
+            $buf = $this->ffi->new("char[$cap]");
+            $n = $this->ffi->zs_message_property($this->msgPtr, $name, $buf, $cap);
+            if ($n === ZmqSocketException::ZS_ERR_INVALID_ARGUMENT) {
+                return null;
+            }
+            Library::check($n);
+            if ($n < $cap) {
+                return $n > 0 ? \FFI::string($buf, $n) : '';
+            }
+            $cap = $n + 1;
+        }
     }
 
     /** One frame if there is one now, else null. */
