@@ -268,6 +268,50 @@ class Socket
     }
 
     // ---------------------------------------------------------------------
+    // Security (before the first bind or connect: ZS_ERR_WRONG_STATE after)
+    // ---------------------------------------------------------------------
+
+    /**
+     * Be a CURVE server with this secret key (40 Z85 characters); clients
+     * get in as Auth::curveAllow says. A malformed key is
+     * ZS_ERR_INVALID_ARGUMENT.
+     */
+    public function setCurveServer(string $secretKey): void
+    {
+        Library::check($this->ffi->zs_set_curve_server(
+            $this->handle,
+            Library::cstr($secretKey, 'secret key')
+        ));
+    }
+
+    /** Be a CURVE client of the server with public key $serverKey, with its own keypair (Z85). */
+    public function setCurveClient(string $serverKey, string $publicKey, string $secretKey): void
+    {
+        Library::check($this->ffi->zs_set_curve_client(
+            $this->handle,
+            Library::cstr($serverKey, 'server public key'),
+            Library::cstr($publicKey, 'public key'),
+            Library::cstr($secretKey, 'secret key')
+        ));
+    }
+
+    /** Be a PLAIN server; clients get in as Auth::plainUser says. */
+    public function setPlainServer(): void
+    {
+        Library::check($this->ffi->zs_set_plain_server($this->handle));
+    }
+
+    /** Be a PLAIN client with this user name (1..255 bytes) and password (0..255), sent in clear. */
+    public function setPlainClient(string $username, string $password): void
+    {
+        Library::check($this->ffi->zs_set_plain_client(
+            $this->handle,
+            Library::cstr($username, 'username'),
+            Library::cstr($password, 'password')
+        ));
+    }
+
+    // ---------------------------------------------------------------------
     // Attaching
     // ---------------------------------------------------------------------
 
