@@ -67,6 +67,29 @@ final class EventsTest extends ZmqTestCase
         $this->assertSame(1, $push->getPeerCount(), 'reading the log leaves the peer count alone');
     }
 
+    public function testAnOverflowingLogSaysHowManyWereLost(): void
+    {
+        // a connect to a closed port retried every ms logs far faster than
+        // this reads, one event every 0.1 s, so the log overflows
+        $push = $this->socket('PUSH');
+        $push->setOption('RECONNECT_IVL', 1);
+        $push->connectEndpoint('tcp://127.0.0.1:' . $this->freePort());
+        $deadline = microtime(true) + 30;
+        $lost = null;
+        while ($lost === null && microtime(true) < $deadline) {
+            usleep(100000);
+            $e = $push->nextEvent(0);
+            if ($e !== null && $e->kind === Event::LOST) {
+                $lost = $e;
+            }
+        }
+        $this->assertNotNull($lost, 'no LOST event within 30 s');
+        $this->assertSame('LOST', $lost->name);
+        $this->assertGreaterThan(0, $lost->value);
+        $this->assertSame('', $lost->endpoint);
+        $this->assertNotNull($push->nextEvent(5), 'the latest events follow');
+    }
+
     public function testNoEventIsNull(): void
     {
         $s = $this->socket('PULL');
