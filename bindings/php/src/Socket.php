@@ -45,6 +45,11 @@ class Socket
         self::XSUB => 'XSUB',
     ];
 
+    /** pollEvents: a message can be received now. */
+    public const POLLIN = 1;
+    /** pollEvents: a message can be sent now without waiting. */
+    public const POLLOUT = 2;
+
     /** The counters of drain()'s result, in struct zs_drain_stats' order. */
     public const DRAIN_FIELDS = [
         'messages', 'frames', 'bytes', 'senders', 'gaps', 'duplicates', 'out_of_order', 'elapsed_ns',
@@ -215,6 +220,97 @@ class Socket
         Library::check($this->ffi->zs_unsubscribe($this->handle, $prefix, strlen($prefix)));
     }
 
+    /**
+     * Set any libzmq socket option by name (without "ZMQ_", any case; the
+     * table in include/zmqsocket.h, at zs_set_option, lists them with
+     * their types). A PHP int goes through zs_set_option (integer
+     * options), a PHP string through zs_set_option_bytes (binary and
+     * string options, CURVE keys as 40 Z85 characters or 32 bytes); the
+     * wrong form for the option, an unknown name or a value libzmq refuses
+     * is ZS_ERR_INVALID_ARGUMENT, an option this socket type does not take
+     * (or a read-only one, SNDTIMEO, RCVTIMEO) ZS_ERR_NOT_SUPPORTED. The
+     * options the library owns (HWMs, LINGER, ROUTING_ID...) keep its rules.
+     */
+    public function setOption(string $name, int|string $value): void
+    {
+        $n = Library::cstr($name, 'option name');
+        if (is_int($value)) {
+            Library::check($this->ffi->zs_set_option($this->handle, $n, $value));
+        } else {
+            Library::check($this->ffi->zs_set_option_bytes($this->handle, $n, $value, strlen($value)));
+        }
+    }
+
+    /**
+     * Read a socket option by name: an int for integer options, a string
+     * for binary and string options (a CURVE key as 40 Z85 characters).
+     * It asks with zs_get_option first and, when the library answers that
+     * the option is a bytes option, with zs_get_option_bytes; so reading a
+     * bytes option leaves that answer as the thread's last error. Errors
+     * as setOption; write-only options are ZS_ERR_NOT_SUPPORTED.
+     */
+    public function getOption(string $name): int|string
+    {
+        $n = Library::cstr($name, 'option name');
+        $out = $this->ffi->new('int64_t');
+        $rc = $this->ffi->zs_get_option($this->handle, $n, \FFI::addr($out));
+        if ($rc >= 0) {
+            return $out->cdata;
+        }
+        if ($rc !== ZmqSocketException::ZS_ERR_INVALID_ARGUMENT
+            || !str_contains(Library::lastError(), 'is a bytes option')) {
+            throw ZmqSocketException::fromLastError($rc);
+        }
+        $ffi = $this->ffi;
+        $handle = $this->handle;
+        return Library::readString(static fn (?\FFI\CData $buf, int $cap): int =>
+            $ffi->zs_get_option_bytes($handle, $n, $buf, $cap));
+    }
+
+    // ---------------------------------------------------------------------
+    // Security (before the first bind or connect: ZS_ERR_WRONG_STATE after)
+    // ---------------------------------------------------------------------
+
+    /**
+     * Be a CURVE server with this secret key (40 Z85 characters); clients
+     * get in as Auth::curveAllow says. A malformed key is
+     * ZS_ERR_INVALID_ARGUMENT.
+     */
+    public function setCurveServer(string $secretKey): void
+    {
+        Library::check($this->ffi->zs_set_curve_server(
+            $this->handle,
+            Library::cstr($secretKey, 'secret key')
+        ));
+    }
+
+    /** Be a CURVE client of the server with public key $serverKey, with its own keypair (Z85). */
+    public function setCurveClient(string $serverKey, string $publicKey, string $secretKey): void
+    {
+        Library::check($this->ffi->zs_set_curve_client(
+            $this->handle,
+            Library::cstr($serverKey, 'server public key'),
+            Library::cstr($publicKey, 'public key'),
+            Library::cstr($secretKey, 'secret key')
+        ));
+    }
+
+    /** Be a PLAIN server; clients get in as Auth::plainUser says. */
+    public function setPlainServer(): void
+    {
+        Library::check($this->ffi->zs_set_plain_server($this->handle));
+    }
+
+    /** Be a PLAIN client with this user name (1..255 bytes) and password (0..255), sent in clear. */
+    public function setPlainClient(string $username, string $password): void
+    {
+        Library::check($this->ffi->zs_set_plain_client(
+            $this->handle,
+            Library::cstr($username, 'username'),
+            Library::cstr($password, 'password')
+        ));
+    }
+
     // ---------------------------------------------------------------------
     // Attaching
     // ---------------------------------------------------------------------
@@ -378,6 +474,70 @@ class Socket
         return $out;
     }
 
+    /**
+     * Wait until at least one item is ready for what it asks, or $timeout
+     * passes. Each item is [Socket, want]: want is POLLIN (a message to
+     * receive), POLLOUT (a message can be sent now), both ORed, or 0.
+     * Returns, with $items' keys, what of each want holds (0: nothing; all
+     * 0 when the timeout passed). Other bits in want are
+     * ZS_ERR_INVALID_ARGUMENT. Nothing is received or sent.
+     *
+     * @param array<array{0: Socket, 1: int}> $items
+     * @return array<int>
+     */
+    public static function pollEvents(array $items, ?float $timeout = null): array
+    {
+        $n = count($items);
+        if ($n === 0) {
+            throw ZmqSocketException::invalidArgument('pollEvents: no sockets');
+        }
+        $ffi = Library::ffi();
+        $handles = $ffi->new("zs_socket[$n]");
+        $want = $ffi->new("int16_t[$n]");
+        $ready = $ffi->new("int16_t[$n]");
+        $i = 0;
+        foreach ($items as $key => $item) {
+            if (!is_array($item) || count($item) !== 2 || !isset($item[0], $item[1])
+                || !$item[0] instanceof self || !is_int($item[1])) {
+                throw new \TypeError("pollEvents: item $key must be [Socket, int want]");
+            }
+            if ($item[1] < -32768 || $item[1] > 32767) {
+                throw ZmqSocketException::invalidArgument("pollEvents: item $key: want {$item[1]} does not fit in int16");
+            }
+            $handles[$i] = $item[0]->handle;
+            $want[$i] = $item[1];
+            $i++;
+        }
+        Library::check($ffi->zs_poll_events($handles, $want, $n, Library::timeoutMs($timeout), $ready));
+        $out = [];
+        $i = 0;
+        foreach (array_keys($items) as $key) {
+            $out[$key] = $ready[$i++];
+        }
+        return $out;
+    }
+
+    // ---------------------------------------------------------------------
+    // Events
+    // ---------------------------------------------------------------------
+
+    /**
+     * The oldest unread connection event of this socket (it logs them from
+     * its first bind or connect, the latest 1024 unread; Event::LOST says
+     * how many older ones were dropped), waiting up to $timeout for one;
+     * null when none arrives in time (0: only one already there).
+     */
+    public function nextEvent(?float $timeout = null): ?Event
+    {
+        $ev = $this->ffi->new('struct zs_event');
+        $rc = $this->ffi->zs_next_event($this->handle, Library::timeoutMs($timeout), \FFI::addr($ev));
+        if ($rc === ZmqSocketException::ZS_ERR_TIMED_OUT) {
+            return null;
+        }
+        Library::check($rc);
+        return new Event($ev->kind, $ev->value, $ev->time_us, \FFI::string($ev->endpoint));
+    }
+
     // ---------------------------------------------------------------------
     // Sending
     // ---------------------------------------------------------------------
@@ -482,6 +642,62 @@ class Socket
             $this->msgPtr
         );
         return Library::take($rc, $this->msg, [], $this->msgPtr);
+    }
+
+    /**
+     * Receive every frame of the next message with its metadata properties
+     * $names (libzmq's names, case-sensitive: "Peer-Address",
+     * "Socket-Type", "Routing-Id", "User-Id" (set by authentication: the
+     * PLAIN user name or the CURVE client's Z85 public key) and the
+     * peer's ZMTP properties). Returns [frames, [name => value]]; a
+     * property the message does not have (any over inproc) is null, and
+     * leaves the library's answer as the thread's last error.
+     *
+     * @param array<string> $names
+     * @return array{0: array<string>, 1: array<string, ?string>}
+     */
+    public function recvWithProperties(array $names, ?float $timeout = null): array
+    {
+        // checked before receiving, so that a bad name loses no message
+        $wanted = [];
+        foreach ($names as $i => $name) {
+            if (!is_string($name)) {
+                throw new \TypeError(sprintf('property name %s must be a string, not %s', $i, get_debug_type($name)));
+            }
+            $wanted[] = Library::cstr($name, 'property name');
+        }
+        $rc = $this->ffi->zs_recv_multi($this->handle, Library::timeoutMs($timeout), $this->msgPtr);
+        if ($rc < 0) {
+            throw ZmqSocketException::fromLastError($rc);
+        }
+        try {
+            $props = [];
+            foreach ($wanted as $name) {
+                $props[$name] = $this->property($name);
+            }
+        } catch (\Throwable $e) {
+            $this->ffi->zs_message_free($this->msgPtr);
+            throw $e;
+        }
+        return [Library::take($rc, $this->msg, [], $this->msgPtr), $props];
+    }
+
+    /** Property $name of the message in $this->msg, null if it has none. */
+    private function property(string $name): ?string
+    {
+        $cap = 256;
+        while (true) {
+            $buf = $this->ffi->new("char[$cap]");
+            $n = $this->ffi->zs_message_property($this->msgPtr, $name, $buf, $cap);
+            if ($n === ZmqSocketException::ZS_ERR_INVALID_ARGUMENT) {
+                return null;
+            }
+            Library::check($n);
+            if ($n < $cap) {
+                return $n > 0 ? \FFI::string($buf, $n) : '';
+            }
+            $cap = $n + 1;
+        }
     }
 
     /** One frame if there is one now, else null. */

@@ -5,13 +5,15 @@ declare(strict_types=1);
 namespace ZmqSocket\Tests;
 
 use PHPUnit\Framework\TestCase;
+use ZmqSocket\Event;
 use ZmqSocket\Library;
 use ZmqSocket\Socket;
 use ZmqSocket\ZmqSocketException;
 
 /**
  * The binding's constants are the header's: every ZS_* constant of
- * include/zmqsocket_ffi.h has its PHP constant with the same value, and
+ * include/zmqsocket_ffi.h has its PHP constant with the same value
+ * (ZS_EVENT_X is Event::X), and
  * the exception's code table has nothing the header lacks. (The function
  * signatures come from the header itself, through FFI::cdef.)
  */
@@ -38,6 +40,9 @@ final class HeaderConstantsTest extends TestCase
     {
         if ($name === 'ZS_OK' || str_starts_with($name, 'ZS_ERR_')) {
             return ZmqSocketException::class . '::' . $name;
+        }
+        if (str_starts_with($name, 'ZS_EVENT_')) {
+            return Event::class . '::' . substr($name, 9);
         }
         $short = substr($name, 3);
         if (defined(Socket::class . '::' . $short)) {
