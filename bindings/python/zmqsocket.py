@@ -629,6 +629,14 @@ def _new_recv_args():
     return args
 
 
+def _copy_frames(msg: zs_message) -> list:
+    out = []
+    for i in range(msg.count):
+        f = msg.frames[i]
+        out.append(ctypes.string_at(f.data, f.len) if f.len else b"")
+    return out
+
+
 def _take(rc: int, msg: zs_message, none_on=()):
     """Copy the frames out of msg (filled by zs_recv*) and free it."""
     try:
@@ -636,11 +644,7 @@ def _take(rc: int, msg: zs_message, none_on=()):
             if rc in none_on:
                 return None
             raise _error(rc)
-        out = []
-        for i in range(msg.count):
-            f = msg.frames[i]
-            out.append(ctypes.string_at(f.data, f.len) if f.len else b"")
-        return out
+        return _copy_frames(msg)
     finally:
         _lib.zs_message_free(byref(msg))
 
@@ -655,6 +659,17 @@ def _read_bytes(fill) -> bytes:
         if n <= need:
             return buf.raw[:n]
         need = n
+
+
+def _message_property(msg: zs_message, name: bytes):
+    """A received message's property as str, or None when the message
+    lacks it (the library's ZS_ERR_INVALID_ARGUMENT; msg is never NULL or
+    freed here)."""
+    ref = byref(msg)
+    if _lib.zs_message_property(ref, name, None, 0) == ZS_ERR_INVALID_ARGUMENT:
+        return None
+    raw = _read_bytes(lambda buf, cap: _lib.zs_message_property(ref, name, buf, cap))
+    return raw.decode("utf-8", "surrogateescape")
 
 
 # "<host_id>:<port> <endpoint>" of a connect_to_host line. A host id has no
@@ -1357,6 +1372,31 @@ class Socket:
         """Receive every frame of the next message, as a list of bytes."""
         msg = zs_message()
         return _take(_lib.zs_recv_multi(self._handle, _timeout_ms(timeout), byref(msg)), msg)
+
+    def recv_with_properties(self, names, timeout=None):
+        """Receive the next whole message and read its metadata (SPEC
+        section 20) before the library frees it: returns (frames, props),
+        frames as recv_multi(), props {name: str or None} for each of
+        `names` (a list of str; libzmq's names, case-sensitive:
+        "Peer-Address", "Socket-Type", "Routing-Id", "User-Id", the peer's
+        ZMTP properties). None means the message lacks the property (a
+        misspelt name, any property over inproc; without authentication
+        User-Id is ""). Values are UTF-8 text; bytes that are not (a binary
+        Routing-Id) come back with v.encode("utf-8", "surrogateescape")."""
+        if isinstance(names, (str, bytes)):
+            raise TypeError("names must be a list of str, not a single %s"
+                            % type(names).__name__)
+        keys = list(names)
+        encoded = [_cstr(k, "property name") for k in keys]
+        msg = zs_message()
+        rc = _lib.zs_recv_multi(self._handle, _timeout_ms(timeout), byref(msg))
+        try:
+            if rc < 0:
+                raise _error(rc)
+            props = {k: _message_property(msg, b) for k, b in zip(keys, encoded)}
+            return _copy_frames(msg), props
+        finally:
+            _lib.zs_message_free(byref(msg))
 
     def recv_nonblocking(self):
         """One frame if there is one now, else None."""
