@@ -222,6 +222,44 @@ ZS_TOWARDS_SERVICE = 1
 ZS_FROM_SERVICE = 2
 ZS_BOTH_WAYS = 3
 
+# ---- SPEC 18, socket options by name: the header's table, name -> type
+# ("int", "int64", "uint64", "bytes", "string", "Z85 key"); a test checks
+# it against include/zmqsocket.h. Socket.set/get choose the form by the
+# value and by the library's answer; this table gives attribute access its
+# names.
+_OPTION_KINDS = {}
+for _kind, _names in (
+    ("int", """RATE RECOVERY_IVL SNDBUF RCVBUF RCVMORE FD EVENTS TYPE LINGER
+        RECONNECT_IVL BACKLOG RECONNECT_IVL_MAX SNDHWM RCVHWM MULTICAST_HOPS
+        RCVTIMEO SNDTIMEO ROUTER_MANDATORY TCP_KEEPALIVE TCP_KEEPALIVE_CNT
+        TCP_KEEPALIVE_IDLE TCP_KEEPALIVE_INTVL IMMEDIATE XPUB_VERBOSE
+        ROUTER_RAW IPV6 MECHANISM PLAIN_SERVER CURVE_SERVER PROBE_ROUTER
+        REQ_CORRELATE REQ_RELAXED CONFLATE ROUTER_HANDOVER TOS GSSAPI_SERVER
+        GSSAPI_PLAINTEXT HANDSHAKE_IVL XPUB_NODROP BLOCKY XPUB_MANUAL
+        STREAM_NOTIFY INVERT_MATCHING HEARTBEAT_IVL HEARTBEAT_TTL
+        HEARTBEAT_TIMEOUT XPUB_VERBOSER CONNECT_TIMEOUT TCP_MAXRT THREAD_SAFE
+        MULTICAST_MAXTPDU VMCI_CONNECT_TIMEOUT USE_FD
+        GSSAPI_PRINCIPAL_NAMETYPE GSSAPI_SERVICE_PRINCIPAL_NAMETYPE"""),
+    ("int64", "MAXMSGSIZE"),
+    ("uint64", "AFFINITY VMCI_BUFFER_SIZE VMCI_BUFFER_MIN_SIZE VMCI_BUFFER_MAX_SIZE"),
+    ("bytes", "ROUTING_ID SUBSCRIBE UNSUBSCRIBE CONNECT_ROUTING_ID XPUB_WELCOME_MSG"),
+    ("string", """LAST_ENDPOINT PLAIN_USERNAME PLAIN_PASSWORD ZAP_DOMAIN
+        GSSAPI_PRINCIPAL GSSAPI_SERVICE_PRINCIPAL SOCKS_PROXY BINDTODEVICE"""),
+    ("Z85 key", "CURVE_PUBLICKEY CURVE_SECRETKEY CURVE_SERVERKEY"),
+):
+    for _name in _names.split():
+        _OPTION_KINDS[_name] = _kind
+del _kind, _names, _name
+
+#: The option types Socket.get returns as str (the others of the bytes
+#: form come as bytes).
+_TEXT_KINDS = ("string", "Z85 key")
+
+# The library's refusal of the integer form for a bytes option names the
+# option's type: "... is a bytes option (string): use zs_set_option_bytes
+# and zs_get_option_bytes".
+_BYTES_REFUSAL = re.compile(r"is a bytes option \(([^)]*)\)")
+
 _INT32_MIN = -(2**31)
 _INT32_MAX = 2**31 - 1
 _INT64_MIN = -(2**63)
@@ -591,6 +629,14 @@ def _new_recv_args():
     return args
 
 
+def _copy_frames(msg: zs_message) -> list:
+    out = []
+    for i in range(msg.count):
+        f = msg.frames[i]
+        out.append(ctypes.string_at(f.data, f.len) if f.len else b"")
+    return out
+
+
 def _take(rc: int, msg: zs_message, none_on=()):
     """Copy the frames out of msg (filled by zs_recv*) and free it."""
     try:
@@ -598,13 +644,32 @@ def _take(rc: int, msg: zs_message, none_on=()):
             if rc in none_on:
                 return None
             raise _error(rc)
-        out = []
-        for i in range(msg.count):
-            f = msg.frames[i]
-            out.append(ctypes.string_at(f.data, f.len) if f.len else b"")
-        return out
+        return _copy_frames(msg)
     finally:
         _lib.zs_message_free(byref(msg))
+
+
+def _read_bytes(fill) -> bytes:
+    """As _read_string, raw: the value's bytes without the NUL that
+    snprintf rules add to text."""
+    need = _check(fill(None, 0))
+    while True:
+        buf = ctypes.create_string_buffer(need + 1)
+        n = _check(fill(buf, need + 1))
+        if n <= need:
+            return buf.raw[:n]
+        need = n
+
+
+def _message_property(msg: zs_message, name: bytes):
+    """A received message's property as str, or None when the message
+    lacks it (the library's ZS_ERR_INVALID_ARGUMENT; msg is never NULL or
+    freed here)."""
+    ref = byref(msg)
+    if _lib.zs_message_property(ref, name, None, 0) == ZS_ERR_INVALID_ARGUMENT:
+        return None
+    raw = _read_bytes(lambda buf, cap: _lib.zs_message_property(ref, name, buf, cap))
+    return raw.decode("utf-8", "surrogateescape")
 
 
 # "<host_id>:<port> <endpoint>" of a connect_to_host line. A host id has no
@@ -958,6 +1023,74 @@ class Socket:
 
     # -- options -----------------------------------------------------------
 
+    def set(self, name: str, value) -> None:
+        """Set the socket option `name` (SPEC section 18): libzmq's name
+        without ZMQ_, in any case ("RECONNECT_IVL", "heartbeat_ivl"), in
+        libzmq's units (ms, bytes, 0/1), as pyzmq's setsockopt. The value
+        chooses the form: an int (or bool) goes to zs_set_option, bytes-like
+        to zs_set_option_bytes, a str to zs_set_option_bytes as UTF-8.
+        Using the wrong form for the option, an unknown name or a value
+        libzmq refuses raises ZS_ERR_INVALID_ARGUMENT; an option this
+        socket type cannot take, a read-only one, SNDTIMEO and RCVTIMEO
+        (timeouts are per call) raise ZS_ERR_NOT_SUPPORTED; PLAIN_* and
+        CURVE_* after the first bind or connect ZS_ERR_WRONG_STATE. The
+        options the library owns (HWMs, LINGER, MAXMSGSIZE, ROUTING_ID,
+        SUBSCRIBE...) follow its rules (see zs_set_option in the header)."""
+        n = _cstr(name, "option name")
+        if isinstance(value, str):
+            value = value.encode("utf-8")
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            b = _bytes(value, "value")
+            _check(_lib.zs_set_option_bytes(self._handle, n, b, len(b)))
+        elif isinstance(value, bool) or hasattr(value, "__index__"):
+            _check(_lib.zs_set_option(self._handle, n, _i64(int(value), "value")))
+        else:
+            raise TypeError("option value must be an int, bytes-like or str, not %s"
+                            % type(value).__name__)
+
+    def get(self, name: str):
+        """Read the socket option `name` (names as set()). It asks the
+        integer form first and returns an int; when the library refuses
+        that because the option is a bytes one, it reads the bytes form
+        and returns str for string options and CURVE keys (40 characters
+        of Z85), bytes for binary ones (ROUTING_ID...). An unknown name
+        raises ZS_ERR_INVALID_ARGUMENT; an option this socket type does not
+        take, a write-only one, SNDTIMEO and RCVTIMEO ZS_ERR_NOT_SUPPORTED."""
+        n = _cstr(name, "option name")
+        out = c_int64()
+        rc = _lib.zs_get_option(self._handle, n, byref(out))
+        if rc >= 0:
+            return out.value
+        err = _error(rc)
+        m = _BYTES_REFUSAL.search(err.message) if rc == ZS_ERR_INVALID_ARGUMENT else None
+        if m is None:
+            raise err
+        raw = _read_bytes(lambda buf, cap: _lib.zs_get_option_bytes(self._handle, n, buf, cap))
+        return raw.decode("utf-8", "replace") if m.group(1) in _TEXT_KINDS else raw
+
+    #: pyzmq's names for set() and get()
+    setsockopt = set
+    getsockopt = get
+
+    # Options as attributes, as pyzmq: sock.reconnect_ivl = 100, sock.linger
+    # (libzmq's units: ms). Only the names of the header's table, in lower or
+    # upper case; the class's own attributes (methods, properties such as
+    # .type, the slots) win, so sock.subscribe stays the method: use
+    # set("SUBSCRIBE", ...) for the option.
+
+    def __getattr__(self, name: str):
+        # only called when normal lookup failed
+        if not name.startswith("_") and name.upper() in _OPTION_KINDS:
+            return self.get(name)
+        raise AttributeError("%r object has no attribute %r" % (type(self).__name__, name))
+
+    def __setattr__(self, name: str, value) -> None:
+        if (not name.startswith("_") and not hasattr(type(self), name)
+                and name.upper() in _OPTION_KINDS):
+            self.set(name, value)
+        else:
+            object.__setattr__(self, name, value)
+
     def set_linger(self, seconds) -> None:
         """How long (seconds; -1 = forever, 0 = drop) queued messages may go
         on trying to leave after destroy. The default is 1 s."""
@@ -1239,6 +1372,31 @@ class Socket:
         """Receive every frame of the next message, as a list of bytes."""
         msg = zs_message()
         return _take(_lib.zs_recv_multi(self._handle, _timeout_ms(timeout), byref(msg)), msg)
+
+    def recv_with_properties(self, names, timeout=None):
+        """Receive the next whole message and read its metadata (SPEC
+        section 20) before the library frees it: returns (frames, props),
+        frames as recv_multi(), props {name: str or None} for each of
+        `names` (a list of str; libzmq's names, case-sensitive:
+        "Peer-Address", "Socket-Type", "Routing-Id", "User-Id", the peer's
+        ZMTP properties). None means the message lacks the property (a
+        misspelt name, any property over inproc; without authentication
+        User-Id is ""). Values are UTF-8 text; bytes that are not (a binary
+        Routing-Id) come back with v.encode("utf-8", "surrogateescape")."""
+        if isinstance(names, (str, bytes)):
+            raise TypeError("names must be a list of str, not a single %s"
+                            % type(names).__name__)
+        keys = list(names)
+        encoded = [_cstr(k, "property name") for k in keys]
+        msg = zs_message()
+        rc = _lib.zs_recv_multi(self._handle, _timeout_ms(timeout), byref(msg))
+        try:
+            if rc < 0:
+                raise _error(rc)
+            props = {k: _message_property(msg, b) for k, b in zip(keys, encoded)}
+            return _copy_frames(msg), props
+        finally:
+            _lib.zs_message_free(byref(msg))
 
     def recv_nonblocking(self):
         """One frame if there is one now, else None."""
