@@ -80,11 +80,14 @@ def free_port():
 
 
 def pyzmq_free_port(ctx):
-    """A port nobody listens on: bound by a pyzmq socket to a random port,
-    then closed."""
-    s = zsock(ctx, zmq.PULL)
-    port = s.bind_to_random_port("tcp://127.0.0.1")
-    s.close(0)
+    """A port nobody listens on: bound to a random port, then unbound with
+    zmqsocket, whose unbind returns only once the port is free. (A pyzmq
+    socket closed at once still listens for a moment, in libzmq's I/O
+    thread: a connect made then was accepted, and a "peerless" PUSH sent
+    all it was given.)"""
+    with zmqsocket.bind_to_port(0, "PULL") as s:
+        port = s.bound_ports()[0]
+        s.unbind_from_port(port)
     return port
 
 
