@@ -53,12 +53,13 @@ pub mod ffi;
 
 pub use error::zs_result;
 pub use ffi::{
-    ask::*, attach::*, bulk::*, endpoints::*, hosts::*, library::*, options::*, proxy::*, recv::*,
-    results::*, send::*, sockets::*, state::*,
+    ask::*, attach::*, bulk::*, endpoints::*, events::*, hosts::*, library::*, options::*, poll::*,
+    proxy::*, recv::*, results::*, security::*, send::*, sockets::*, state::*,
 };
 pub use types::{
-    zs_bulk_flags, zs_drain_stats, zs_frame, zs_hwm, zs_message, zs_proxy_direction,
-    zs_proxy_stats, zs_recv_args, zs_socket, zs_socket_type, zs_timeout,
+    zs_bulk_flags, zs_drain_stats, zs_event, zs_event_kind, zs_frame, zs_hwm, zs_message,
+    zs_poll_flags, zs_proxy_direction, zs_proxy_stats, zs_recv_args, zs_socket, zs_socket_type,
+    zs_timeout,
 };
 
 #[cfg(test)]

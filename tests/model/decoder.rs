@@ -88,11 +88,16 @@ pub enum OpKind {
     HostSet,
     HostRemove,
     DestroyAll,
+    /// a % 4: zs_next_event(0 ms), zs_poll_events(IN|OUT, 0 ms),
+    /// zs_set_option("RECONNECT_IVL"), zs_get_option("TYPE"): calls that
+    /// change nothing the model predicts (reading the event log must not
+    /// change what later calls see).
+    Observe,
 }
 
 /// The op mix: (kind, weight). zs_destroy_all and TCP binds and unbinds
 /// cost most, sends, receives and inproc least.
-const MIX: [(OpKind, usize); 22] = [
+const MIX: [(OpKind, usize); 23] = [
     (OpKind::Create, 5),
     (OpKind::CreateBound, 2),
     (OpKind::CreateConnected, 2),
@@ -115,6 +120,7 @@ const MIX: [(OpKind, usize); 22] = [
     (OpKind::HostSet, 1),
     (OpKind::HostRemove, 1),
     (OpKind::DestroyAll, 1),
+    (OpKind::Observe, 4),
 ];
 
 /// One operation: its kind and three selector bytes.

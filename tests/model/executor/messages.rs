@@ -72,7 +72,9 @@ impl Executor {
                                     },
                                 ..
                             }],
-                        ) if run.live.get(peer).is_some_and(|p| p.kind == Kind::Pull) => {
+                        ) if run.live.get(peer).is_some_and(|p| p.kind == Kind::Pull)
+                            && !linked_to(run, h) =>
+                        {
                             Some(*peer)
                         }
                         _ => None,
@@ -272,4 +274,17 @@ impl Executor {
             )),
         }
     }
+}
+
+/// Whether another socket's connect may still be linked to a bind of
+/// `h`'s, even one `h` has left: libzmq keeps an inproc connection when
+/// its name is unbound, and such a pipe, beside `h`'s own connect, lets
+/// `h`'s messages take two paths (no order, no certain receiver).
+fn linked_to(run: &Run, h: u64) -> bool {
+    run.live.iter().any(|(&other, s)| {
+        other != h
+            && s.connects
+                .iter()
+                .any(|c| matches!(c.link, Link::Linked { peer, .. } if peer == h))
+    })
 }

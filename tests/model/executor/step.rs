@@ -5,7 +5,7 @@ use zmqsocket::*;
 
 use super::super::calls::{
     cstring, expect, Check, ADDRESS_IN_USE, ALREADY_CONNECTED, BAD_HANDLE, HWM, NOT_BOUND,
-    NOT_CONNECTED, OK, UNKNOWN_HOST, WRONG_STATE,
+    NOT_CONNECTED, OK, TIMED_OUT, UNKNOWN_HOST, WRONG_STATE,
 };
 use super::super::decoder::{Kind, Op, OpKind};
 use super::super::state::{tcp_endpoint, Link, MConn, Reg, Run, HOSTS, PEER};
@@ -500,6 +500,65 @@ impl Executor {
                 let rc = expect(zs_host_remove(cstring(PEER).as_ptr()), &[allowed], before)?;
                 run.peer_addr = None;
                 rc
+            }
+            OpKind::Observe => {
+                let dead = [BAD_HANDLE];
+                match op.a % 4 {
+                    0 => {
+                        *did = format!("zs_next_event(h={h}, 0)");
+                        let mut e = zs_event {
+                            kind: 0,
+                            value: 0,
+                            time_us: 0,
+                            endpoint: [0; 256],
+                        };
+                        let allowed: &[i32] = if live { &[OK, TIMED_OUT] } else { &dead };
+                        expect(zs_next_event(h, 0, &mut e), allowed, before)?
+                    }
+                    1 => {
+                        *did = format!("zs_poll_events(h={h}, IN|OUT, 0)");
+                        let want = [3i16];
+                        let mut ready = [0i16];
+                        let allowed: &[i32] = if live { &[OK] } else { &dead };
+                        let rc = expect(
+                            zs_poll_events(&h, want.as_ptr(), 1, 0, ready.as_mut_ptr()),
+                            allowed,
+                            before,
+                        )?;
+                        if rc >= 0 && i32::from(ready[0] != 0) != rc {
+                            return Err(format!(
+                                "zs_poll_events returned {rc} with ready {}",
+                                ready[0]
+                            ));
+                        }
+                        rc
+                    }
+                    2 => {
+                        *did = format!("zs_set_option(h={h}, RECONNECT_IVL, 100)");
+                        let allowed: &[i32] = if live { &[OK] } else { &dead };
+                        expect(
+                            zs_set_option(h, c"RECONNECT_IVL".as_ptr(), 100),
+                            allowed,
+                            before,
+                        )?
+                    }
+                    _ => {
+                        *did = format!("zs_get_option(h={h}, TYPE)");
+                        let mut v: i64 = -1;
+                        let allowed: &[i32] = if live { &[OK] } else { &dead };
+                        let rc =
+                            expect(zs_get_option(h, c"TYPE".as_ptr(), &mut v), allowed, before)?;
+                        if let Some(m) = run.live.get(&h) {
+                            if v != i64::from(m.kind.code()) {
+                                return Err(format!(
+                                    "zs_get_option(TYPE) = {v}, the model has {:?}",
+                                    m.kind
+                                ));
+                            }
+                        }
+                        rc
+                    }
+                }
             }
             OpKind::DestroyAll => {
                 let n = run.live.len() as i32;
