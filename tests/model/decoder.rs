@@ -93,11 +93,15 @@ pub enum OpKind {
     /// change nothing the model predicts (reading the event log must not
     /// change what later calls see).
     Observe,
+    /// a % 4: 0, 1: zs_proxy_new(PUSH, an inproc front, an inproc
+    /// service); 2: a live proxy given to zs_send and zs_proxy_fault, a
+    /// socket given to zs_proxy_fault; 3: zs_socket_destroy of a proxy.
+    Proxy,
 }
 
 /// The op mix: (kind, weight). zs_destroy_all and TCP binds and unbinds
 /// cost most, sends, receives and inproc least.
-const MIX: [(OpKind, usize); 23] = [
+const MIX: [(OpKind, usize); 24] = [
     (OpKind::Create, 5),
     (OpKind::CreateBound, 2),
     (OpKind::CreateConnected, 2),
@@ -121,6 +125,7 @@ const MIX: [(OpKind, usize); 23] = [
     (OpKind::HostRemove, 1),
     (OpKind::DestroyAll, 1),
     (OpKind::Observe, 4),
+    (OpKind::Proxy, 3),
 ];
 
 /// One operation: its kind and three selector bytes.

@@ -157,6 +157,7 @@ impl Executor {
             peer_addr: Some("127.0.0.1"),
             waiting: HashMap::new(),
             expected: Vec::new(),
+            proxies: Vec::new(),
         };
         let end = |did: &str, msg: String| Failure {
             op_index: None,
@@ -230,6 +231,16 @@ impl Executor {
             }
         }
         // Destroy what is left, checking the state after each.
+        while let Some(h) = run.proxies.pop() {
+            let did = format!("cleanup zs_socket_destroy(proxy h={h})");
+            let before = zs_last_error_code();
+            expect(zs_socket_destroy(h), &[OK], before)
+                .and_then(|_| {
+                    run.handles.push(h);
+                    self.check_state(&run)
+                })
+                .map_err(|m| end(&did, m))?;
+        }
         let left: Vec<u64> = run.live.keys().copied().collect();
         for h in left {
             let did = format!("cleanup zs_socket_destroy(h={h})");

@@ -147,6 +147,9 @@ pub(super) struct Run {
     /// nobody bound the name), and the socket that waits: one per name.
     pub(super) waiting: HashMap<String, u64>,
     pub(super) expected: Vec<Expect>,
+    /// Live proxies (zs_proxy_new): in the handle table, not sockets. A
+    /// proxy's handle joins `handles` once destroyed.
+    pub(super) proxies: Vec<u64>,
 }
 
 impl Run {

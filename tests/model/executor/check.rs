@@ -18,10 +18,11 @@ impl Executor {
         self.stats.state_checks += 1;
         let mut calls = 1u64;
         let n = zs_socket_count();
-        if n != run.live.len() as i32 {
+        if n != (run.live.len() + run.proxies.len()) as i32 {
             return Err(format!(
-                "zs_socket_count is {n}, the model has {} live sockets",
-                run.live.len()
+                "zs_socket_count is {n}, the model has {} live sockets and {} proxies",
+                run.live.len(),
+                run.proxies.len()
             ));
         }
         let ports = self.known_ports(run);

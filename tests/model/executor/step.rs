@@ -5,7 +5,7 @@ use zmqsocket::*;
 
 use super::super::calls::{
     cstring, expect, Check, ADDRESS_IN_USE, ALREADY_CONNECTED, BAD_HANDLE, HWM, NOT_BOUND,
-    NOT_CONNECTED, OK, TIMED_OUT, UNKNOWN_HOST, WRONG_STATE,
+    NOT_CONNECTED, NOT_SUPPORTED, OK, TIMED_OUT, UNKNOWN_HOST, WRONG_STATE,
 };
 use super::super::decoder::{Kind, Op, OpKind};
 use super::super::state::{tcp_endpoint, Link, MConn, Reg, Run, HOSTS, PEER};
@@ -560,8 +560,54 @@ impl Executor {
                     }
                 }
             }
+            OpKind::Proxy => match (op.a % 4, run.proxies.first().copied()) {
+                (0 | 1, _) | (_, None) => {
+                    let k = run.handles.len() + run.proxies.len();
+                    let front = cstring(&format!("inproc://mzp-{seq}-{k}"));
+                    let service = cstring(&format!("inproc://mzs-{seq}-{k}"));
+                    let mut out: zs_socket = 0;
+                    *did = format!("zs_proxy_new(PUSH, mzp-{seq}-{k})");
+                    let push = zs_socket_type::ZS_PUSH as i32;
+                    let rc = expect(
+                        zs_proxy_new(push, front.as_ptr(), service.as_ptr(), &mut out),
+                        &[OK],
+                        before,
+                    )?;
+                    *did = format!("{did} -> h={out}");
+                    if out == 0 || out >= 1 << 53 || !self.issued.insert(out) {
+                        return Err(format!("proxy handle {out} is reused or out of range"));
+                    }
+                    run.proxies.push(out);
+                    rc
+                }
+                (2, Some(p)) => {
+                    *did = format!("zs_send(proxy h={p}), zs_proxy_fault(h={h})");
+                    expect(
+                        zs_send(p, c"x".as_ptr() as *const _, 1, 0),
+                        &[NOT_SUPPORTED],
+                        before,
+                    )?;
+                    let before = zs_last_error_code();
+                    let both = zs_proxy_direction::ZS_BOTH_WAYS as i32;
+                    expect(zs_proxy_fault(p, both, c"drop 10%".as_ptr()), &[OK], before)?;
+                    let before = zs_last_error_code();
+                    let allowed: &[i32] = if live {
+                        &[NOT_SUPPORTED]
+                    } else {
+                        &[BAD_HANDLE]
+                    };
+                    expect(zs_proxy_fault(h, both, c"".as_ptr()), allowed, before)?
+                }
+                (_, Some(p)) => {
+                    *did = format!("zs_socket_destroy(proxy h={p})");
+                    let rc = expect(zs_socket_destroy(p), &[OK], before)?;
+                    run.proxies.retain(|&x| x != p);
+                    run.handles.push(p);
+                    rc
+                }
+            },
             OpKind::DestroyAll => {
-                let n = run.live.len() as i32;
+                let n = (run.live.len() + run.proxies.len()) as i32;
                 *did = "zs_destroy_all()".to_string();
                 self.stats.destroy_all_calls += 1;
                 let rc = zs_destroy_all();
@@ -574,6 +620,8 @@ impl Executor {
                 for h in all {
                     self.destroyed(run, h);
                 }
+                let proxies = std::mem::take(&mut run.proxies);
+                run.handles.extend(proxies);
                 // A new context: no inproc name is registered or pending.
                 run.inproc.clear();
                 run.waiting.clear();
