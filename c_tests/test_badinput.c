@@ -453,6 +453,26 @@ static void test_bad_proxy(void)
     BAD(ZS_ERR_NOT_SUPPORTED, "zs_bind_to_port", "is a proxy", zs_bind_to_port(px, 0, HWM, HWM));
     BAD(ZS_ERR_NOT_SUPPORTED, "zs_socket_type", "is a proxy", zs_socket_type(px));
     BADB(ZS_ERR_NOT_SUPPORTED, "zs_is_bound_to_port", "is a proxy", zs_is_bound_to_port(px, 1));
+    {
+        int64_t iv = 0;
+        char ob[16];
+        zs_event ev;
+        zs_socket one[1];
+        int16_t want[1] = {ZS_POLLIN}, ready[1];
+        one[0] = px;
+        BAD(ZS_ERR_NOT_SUPPORTED, "zs_set_option", "is a proxy", zs_set_option(px, "LINGER", 0));
+        BAD(ZS_ERR_NOT_SUPPORTED, "zs_get_option", "is a proxy", zs_get_option(px, "TYPE", &iv));
+        BAD(ZS_ERR_NOT_SUPPORTED, "zs_set_option_bytes", "is a proxy",
+            zs_set_option_bytes(px, "ROUTING_ID", "a", 1));
+        BAD(ZS_ERR_NOT_SUPPORTED, "zs_get_option_bytes", "is a proxy",
+            zs_get_option_bytes(px, "LAST_ENDPOINT", ob, sizeof ob));
+        BAD(ZS_ERR_NOT_SUPPORTED, "zs_next_event", "is a proxy", zs_next_event(px, 0, &ev));
+        BAD(ZS_ERR_NOT_SUPPORTED, "zs_poll_events", "is a proxy",
+            zs_poll_events(one, want, 1, 0, ready));
+        BAD(ZS_ERR_NOT_SUPPORTED, "zs_set_plain_server", "is a proxy", zs_set_plain_server(px));
+        BAD(ZS_ERR_NOT_SUPPORTED, "zs_set_curve_server", "is a proxy",
+            zs_set_curve_server(px, KEY_A));
+    }
     BAD(ZS_ERR_NOT_SUPPORTED, "zs_proxy_fault", "is a socket, not a proxy",
         zs_proxy_fault(pull, ZS_BOTH_WAYS, ""));
     BAD(ZS_ERR_NOT_SUPPORTED, "zs_proxy_cut", "not a proxy", zs_proxy_cut(push, 0));
@@ -990,6 +1010,7 @@ static void test_null_and_lengths(void)
         BAD(ZS_ERR_INVALID_ARGUMENT, "zs_auth_allow", "address", zs_auth_allow(NULL));
         BAD(ZS_ERR_INVALID_ARGUMENT, "zs_auth_allow", "address", zs_auth_allow("10.0.0.0/33"));
         BAD(ZS_ERR_INVALID_ARGUMENT, "zs_auth_deny", "address", zs_auth_deny("localhost"));
+        BAD(ZS_ERR_INVALID_ARGUMENT, "zs_auth_deny", "address", zs_auth_deny(NULL));
         BAD(ZS_ERR_INVALID_ARGUMENT, "zs_auth_curve_allow", "client_public_z85",
             zs_auth_curve_allow(NULL));
         BAD(ZS_ERR_INVALID_ARGUMENT, "zs_auth_curve_allow", "client_public_z85",

@@ -88,14 +88,17 @@ pub enum OpKind {
     HostSet,
     HostRemove,
     DestroyAll,
-    /// a % 4: zs_next_event(0 ms), zs_poll_events(IN|OUT, 0 ms),
-    /// zs_set_option("RECONNECT_IVL"), zs_get_option("TYPE"): calls that
+    /// a % 6: zs_next_event(0 ms), zs_poll_events(IN|OUT, 0 ms),
+    /// zs_set_option("RECONNECT_IVL"), zs_get_option("TYPE"),
+    /// zs_get_option_bytes("LAST_ENDPOINT"), zs_set_option_bytes
+    /// ("SOCKS_PROXY", none): calls that
     /// change nothing the model predicts (reading the event log must not
     /// change what later calls see).
     Observe,
     /// a % 4: 0, 1: zs_proxy_new(PUSH, an inproc front, an inproc
-    /// service); 2: a live proxy given to zs_send and zs_proxy_fault, a
-    /// socket given to zs_proxy_fault; 3: zs_socket_destroy of a proxy.
+    /// service); 2: a live proxy given to zs_send, zs_proxy_fault,
+    /// zs_proxy_stats_get and zs_proxy_cut(0), a socket given to
+    /// zs_proxy_fault; 3: zs_socket_destroy of a proxy.
     Proxy,
 }
 

@@ -1,6 +1,8 @@
 //! One operation of a program: run it through the `zs_*` functions and
 //! check its result against the model's prediction.
 
+use std::os::raw::c_void;
+
 use zmqsocket::*;
 
 use super::super::calls::{
@@ -503,7 +505,25 @@ impl Executor {
             }
             OpKind::Observe => {
                 let dead = [BAD_HANDLE];
-                match op.a % 4 {
+                match op.a % 6 {
+                    4 => {
+                        *did = format!("zs_get_option_bytes(h={h}, LAST_ENDPOINT)");
+                        let mut buf = [0 as std::os::raw::c_char; 64];
+                        let allowed: &[i32] = if live { &[OK] } else { &dead };
+                        let ep = c"LAST_ENDPOINT".as_ptr();
+                        let p = buf.as_mut_ptr() as *mut c_void;
+                        expect(zs_get_option_bytes(h, ep, p, buf.len()), allowed, before)?
+                    }
+                    5 => {
+                        *did = format!("zs_set_option_bytes(h={h}, SOCKS_PROXY, \"\")");
+                        let allowed: &[i32] = if live { &[OK] } else { &dead };
+                        let name = c"SOCKS_PROXY".as_ptr();
+                        expect(
+                            zs_set_option_bytes(h, name, std::ptr::null(), 0),
+                            allowed,
+                            before,
+                        )?
+                    }
                     0 => {
                         *did = format!("zs_next_event(h={h}, 0)");
                         let mut e = zs_event {
@@ -590,6 +610,14 @@ impl Executor {
                     let before = zs_last_error_code();
                     let both = zs_proxy_direction::ZS_BOTH_WAYS as i32;
                     expect(zs_proxy_fault(p, both, c"drop 10%".as_ptr()), &[OK], before)?;
+                    let mut st = zs_proxy_stats::default();
+                    let before = zs_last_error_code();
+                    expect(zs_proxy_stats_get(p, &mut st), &[OK], before)?;
+                    if st.forwarded != [0, 0] {
+                        return Err(format!("a proxy nobody used forwarded {:?}", st.forwarded));
+                    }
+                    let before = zs_last_error_code();
+                    expect(zs_proxy_cut(p, 0), &[OK], before)?;
                     let before = zs_last_error_code();
                     let allowed: &[i32] = if live {
                         &[NOT_SUPPORTED]
