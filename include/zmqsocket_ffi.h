@@ -1382,7 +1382,7 @@ int32_t zs_auth_reset(void);
  * Take the socket's oldest unread connection event into `*out`, waiting
  * up to `timeout_ms` for one. Returns ZS_OK, or ZS_ERR_TIMED_OUT when
  * none arrives in time (also for a timeout of 0). A socket logs every
- * libzmq monitor event from its first bind or connect (before it there
+ * libzmq monitor event but BIND_FAILED from its first bind or connect (before it there
  * are none); the log keeps the latest 1024 unread, and when older ones
  * were dropped the next event read is ZS_EVENT_LOST with how many.
  * Reading the log does not change what zs_peer_count and the waits

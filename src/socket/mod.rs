@@ -288,9 +288,9 @@ impl SocketState {
         // (libzmq 2.x and 3.x). Without it, any byte stream whose first
         // byte is not 0xff is taken for a ZMTP 1.0 peer, and whatever
         // parses as frames is delivered: a port scanner or an HTTP request
-        // would become messages. No ZAP handler runs in zmqsocket's
-        // context, and enforcement is off, so ZMTP 3 peers connect as
-        // before.
+        // would become messages. Enforcement is off: until a ZAP handler
+        // runs (the auth module, from the first rule or PLAIN/CURVE
+        // server on) ZMTP 3 peers connect as without a domain.
         sock.set_zap_domain(ZAP_DOMAIN).map_err(zmq_err(&what))?;
         sock.set_linger(DEFAULT_LINGER_MS).map_err(zmq_err(&what))?;
         sock.set_sndhwm(DEFAULT_HWM).map_err(zmq_err(&what))?;
