@@ -12,12 +12,12 @@
 //! everyone gets in.
 //!
 //! The handler thread owns a REP socket bound to libzmq's ZAP endpoint and
-//! a PAIR it is stopped through; it holds the rules' lock only to decide.
+//! stops when its flag is set; it holds the rules' lock only to decide.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
 use crate::error::zs_result::*;
@@ -287,11 +287,13 @@ fn reply_to(request: &[Vec<u8>]) -> Vec<Vec<u8>> {
     ]
 }
 
-static NEXT_HANDLER: AtomicU64 = AtomicU64::new(1);
+/// How long the handler waits for a request before it looks at its stop
+/// flag: the most a zs_destroy_all waits for it.
+const STOP_CHECK_MS: i64 = 50;
 
 /// A context's ZAP handler thread.
 pub struct Handler {
-    stop_endpoint: String,
+    stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -302,51 +304,36 @@ impl Handler {
         let rep = ctx.socket(zs_socket_type::ZS_REP).map_err(fail)?;
         rep.set_linger(0).map_err(fail)?;
         rep.bind("inproc://zeromq.zap.01").map_err(fail)?;
-        let stop_endpoint = format!(
-            "inproc://zmqsocket-zap-stop-{}",
-            NEXT_HANDLER.fetch_add(1, Ordering::Relaxed)
-        );
-        let stop = ctx.socket(zs_socket_type::ZS_PAIR).map_err(fail)?;
-        stop.set_linger(0).map_err(fail)?;
-        stop.bind(&stop_endpoint).map_err(fail)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
             .name("zmqsocket-zap".into())
-            .spawn(move || serve(rep, stop))
+            .spawn(move || serve(rep, &flag))
             .map_err(|e| ZsError::new(ZS_ERR_ZMQ, format!("ZAP handler thread: {e}")))?;
         Ok(Handler {
-            stop_endpoint,
+            stop,
             thread: Some(thread),
         })
     }
 
-    /// Stop the thread and close its sockets (before `ctx` is terminated).
-    pub fn stop(mut self, ctx: &RawCtx) {
-        let sent = ctx.socket(zs_socket_type::ZS_PAIR).and_then(|s| {
-            s.set_linger(-1)?;
-            s.connect(&self.stop_endpoint)?;
-            s.send("", 0)
-        });
-        if sent.is_ok() {
-            if let Some(t) = self.thread.take() {
-                let _ = t.join();
-            }
+    /// Stop the thread, which closes its socket (before the context is
+    /// terminated, which waits for every socket). Needs nothing that could
+    /// fail: a flag the thread reads between polls.
+    pub fn stop(mut self) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
         }
     }
 }
 
-fn serve(rep: zmq::Socket, stop: zmq::Socket) {
-    loop {
-        let mut items = [
-            rep.as_poll_item(zmq::POLLIN),
-            stop.as_poll_item(zmq::POLLIN),
-        ];
-        match zmq::poll(&mut items, -1) {
+fn serve(rep: zmq::Socket, stop: &AtomicBool) {
+    while !stop.load(Ordering::Acquire) {
+        let mut items = [rep.as_poll_item(zmq::POLLIN)];
+        match zmq::poll(&mut items, STOP_CHECK_MS) {
             Ok(_) => {}
             Err(zmq::Error::EINTR) => continue,
             Err(_) => return,
-        }
-        if items[1].is_readable() {
-            return;
         }
         if items[0].is_readable() {
             let Ok(request) = rep.recv_multipart(0) else {

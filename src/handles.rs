@@ -521,8 +521,8 @@ pub fn destroy_all() -> usize {
         e.close_now();
     }
     // Its handler goes last: a closing socket's handshake may still ask it.
-    if let (Some(zap), Some(ctx)) = (zap, &old_ctx) {
-        zap.stop(ctx);
+    if let Some(zap) = zap {
+        zap.stop();
     }
     // Every socket of the old context is closed (each SocketState held an
     // Arc of it, now dropped), so this drops its last reference and

@@ -418,3 +418,23 @@ fn mechanisms_are_set_before_the_first_attach() {
     expect_err(zs_set_plain_server(s).into(), BAD_HANDLE, &[]);
     destroy(fresh);
 }
+
+#[test]
+fn rules_outlive_zs_destroy_all_and_apply_to_the_next_context() {
+    let _r = rules();
+    assert_eq!(zs_auth_deny(c"127.0.0.0/8".as_ptr()), OK);
+    let (pull, port) = bound(PULL);
+    connected(PUSH, port);
+    assert_eq!(event_value(pull, AUTH_FAILED), 400);
+    // Every other test here holds the rules lock: these are the only two
+    // sockets. The handler stops with the context (zs_destroy_all returns), and
+    // the next context starts its own: the rule still holds there.
+    assert_eq!(zmqsocket::ffi::library::zs_destroy_all(), 2);
+    let (pull, port) = bound(PULL);
+    let push2 = connected(PUSH, port);
+    assert_eq!(event_value(pull, AUTH_FAILED), 400);
+    delivers_nothing(push2, pull);
+    for s in [push2, pull] {
+        destroy(s);
+    }
+}
