@@ -6,7 +6,11 @@ import subprocess
 import sys
 import textwrap
 
-BINDING_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+import zmqsocket
+
+# where the zmqsocket under test lives (site-packages when installed, the
+# checkout's bindings/python otherwise): the child interpreters import it
+PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(zmqsocket.__file__)))
 
 # Run in a separate interpreter, so that a parent that dies (libzmq's
 # mailbox assertion, SIGABRT) is a failed test and not a dead suite.
@@ -66,7 +70,7 @@ def test_multiprocessing_pool_with_fork_start_method(tmp_path):
     script = tmp_path / "pool_fork.py"
     script.write_text(POOL_SCRIPT)
     env = dict(os.environ)
-    env["PYTHONPATH"] = BINDING_DIR + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = PACKAGE_PARENT + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("ZMQSOCKET_LIB", zmqsocket.LIBRARY_PATH)
     proc = subprocess.run([sys.executable, str(script)], capture_output=True,
                           env=env, timeout=120)

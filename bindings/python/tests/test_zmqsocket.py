@@ -5,6 +5,7 @@ pyzmq's, has a timeout, so a broken library fails a test instead of
 hanging the suite.
 """
 
+import enum
 import gc
 import math
 import os
@@ -24,6 +25,9 @@ from zmqsocket import ZmqSocketError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BINDING_DIR = os.path.dirname(HERE)
+# where the zmqsocket under test lives (site-packages when installed, the
+# checkout's bindings/python otherwise): subprocesses import the same one
+PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(zmqsocket.__file__)))
 REPO = os.path.normpath(os.path.join(BINDING_DIR, "..", ".."))
 HEADER = os.path.join(REPO, "include", "zmqsocket.h")
 
@@ -359,6 +363,43 @@ def test_constants_match_the_header():
         assert getattr(zmqsocket, name) == consts["ZS_" + name]
 
 
+def test_enum_classes_are_the_headers_enums():
+    """Each header enum is one Python class with exactly its members."""
+    text = _header_text()
+    enums = dict(re.findall(r"\benum (zs_\w+) \{(.*?)\};", text, re.S))
+    assert set(enums) == set(zmqsocket.HEADER_ENUMS)
+    for cname, (cls, prefix) in zmqsocket.HEADER_ENUMS.items():
+        body = re.sub(r"/\*.*?\*/", "", enums[cname], flags=re.S)
+        members = {n: int(v) for n, v in re.findall(r"\b(ZS_\w+) = (-?\d+)", body)}
+        assert members, cname
+        ours = {prefix + n: m.value for n, m in cls.__members__.items()}
+        assert ours == members, cname
+        for name, value in members.items():
+            member = getattr(zmqsocket, name)
+            assert member is cls[name[len(prefix):]] and member == value
+            assert isinstance(member, int)  # goes to the C API as it is
+    assert issubclass(zmqsocket.BulkFlag, enum.IntFlag)
+    assert issubclass(zmqsocket.PollFlag, enum.IntFlag)
+    assert issubclass(zmqsocket.SocketType, enum.IntEnum)
+    assert issubclass(zmqsocket.Result, enum.IntEnum)
+
+
+def test_enums_come_back_from_the_api():
+    with zmqsocket.bind_to_port(0, "PULL") as pull:
+        assert pull.type is zmqsocket.SocketType.PULL and pull.socket_type is zmqsocket.PULL
+        assert pull.type_name == "PULL"
+        assert zmqsocket.socket_type_from_name("xreq") is zmqsocket.SocketType.DEALER
+        with pytest.raises(ZmqSocketError) as info:
+            pull.recv(timeout=0)
+        assert info.value.code is zmqsocket.Result.ERR_TIMED_OUT
+        assert info.value.code == -5 and info.value.name == "ZS_ERR_TIMED_OUT"
+        ready = zmqsocket.poll_events([(pull, zmqsocket.POLLIN | zmqsocket.POLLOUT)], timeout=0)
+        assert ready == [0] and isinstance(ready[0], zmqsocket.PollFlag)
+    # a code the header does not have stays a plain int
+    err = ZmqSocketError(-1234, "x")
+    assert err.code == -1234 and type(err.code) is int and err.name == "ZS_ERR_UNKNOWN(-1234)"
+
+
 def test_socket_type_constants_are_libzmqs():
     for name in zmqsocket.SOCKET_TYPE_NAMES.values():
         assert getattr(zmqsocket, name) == getattr(zmq, name)
@@ -476,7 +517,7 @@ def test_exit_flushes_queued_messages(ctx):
         print("queued", flush=True)
     """ % port)
     env = dict(os.environ)
-    env["PYTHONPATH"] = BINDING_DIR + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = PACKAGE_PARENT + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("ZMQSOCKET_LIB", zmqsocket.LIBRARY_PATH)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env)
@@ -1266,29 +1307,29 @@ def test_drain_counts_frames_and_bytes(ctx):
 
 
 def test_sched_batch_pump_and_drain():
-    """ZS_SCHED_BATCH as the flags int: the messages arrive as without it,
-    and each calling thread is back under SCHED_OTHER afterwards."""
+    """sched_batch=True: the messages arrive as without it, and each
+    calling thread is back under SCHED_OTHER afterwards."""
     n = 5000
     with zmqsocket.Socket("PULL") as pull:
         port = pull.bind_to_port(0)
         with zmqsocket.connect_to_host("localhost", port, "PUSH") as push:
-            flags = zmqsocket.ZS_SEQUENCED | zmqsocket.ZS_SCHED_BATCH
             out = {}
 
             def drain():
-                out["stats"] = pull.drain(n, sequenced=flags, timeout=T)
+                out["stats"] = pull.drain(n, sequenced=True, timeout=T, sched_batch=True)
                 out["policy"] = os.sched_getscheduler(0)
 
             t = threading.Thread(target=drain)
             t.start()
-            assert push.pump(b"p" * 100, n, sequenced=flags, timeout=T) == n
+            assert push.pump(b"p" * 100, n, sequenced=True, timeout=T, sched_batch=True) == n
             assert os.sched_getscheduler(0) == os.SCHED_OTHER
             t.join()
             st = out["stats"]
             assert (st.messages, st.bytes, st.gaps, st.complete) == (n, 100 * n, 0, True)
             assert out["policy"] == os.SCHED_OTHER
-            assert push.pump(b"x", 1, sequenced=zmqsocket.ZS_SCHED_BATCH, timeout=T) == 1
-            assert pull.drain(1, sequenced=zmqsocket.ZS_SCHED_BATCH, timeout=T).messages == 1
+            assert push.pump(b"x", 1, timeout=T, sched_batch=True) == 1
+            st = pull.drain(1, timeout=T, sched_batch=True)
+            assert (st.messages, st.senders) == (1, 0)  # not sequenced
 
 
 def test_sequenced_pump_as_pyzmq_sees_it(ctx):
@@ -1297,7 +1338,7 @@ def test_sequenced_pump_as_pyzmq_sees_it(ctx):
             zmqsocket.connect_to_host("localhost", port, "PUSH") as other:
         assert push.pump([b"a", b"\x00b"], 3, sequenced=True, timeout=T) == 3
         assert push.pump(b"plain", 1, timeout=T) == 1  # no frame, no number
-        assert push.pump(b"c", 2, sequenced=zmqsocket.ZS_SEQUENCED, timeout=T) == 2
+        assert push.pump(b"c", 2, sequenced=True, timeout=T) == 2
         got = [pull.recv_multipart() for _ in range(6)]
         assert got[3] == [b"plain"]
         seqd = got[:3] + got[4:]
@@ -1404,14 +1445,22 @@ def test_bulk_bad_arguments():
         with raises_code(zmqsocket.ZS_ERR_INVALID_ARGUMENT) as info:
             pull.drain(-2, timeout=0)
         assert "expected" in info.value.message
-        for flags in (4, 7, 0x80000000):
-            with raises_code(zmqsocket.ZS_ERR_INVALID_ARGUMENT) as info:
+        for flags in (4, 7, 0x80000000):  # the deprecated flags int
+            with raises_code(zmqsocket.ZS_ERR_INVALID_ARGUMENT) as info, \
+                    pytest.warns(DeprecationWarning):
                 push.pump(b"x", 1, sequenced=flags, timeout=0)
             assert "flags" in info.value.message
-            with raises_code(zmqsocket.ZS_ERR_INVALID_ARGUMENT):
+            with raises_code(zmqsocket.ZS_ERR_INVALID_ARGUMENT), pytest.warns(DeprecationWarning):
                 pull.drain(1, sequenced=flags, timeout=0)
-        with raises_code(zmqsocket.ZS_ERR_INVALID_ARGUMENT):
+        with raises_code(zmqsocket.ZS_ERR_INVALID_ARGUMENT), pytest.warns(DeprecationWarning):
             push.pump(b"x", 1, sequenced=2**32)  # not truncated to 0
+        for bad in (1, "yes", None):
+            with pytest.raises(TypeError, match="pump: sched_batch must be a bool"):
+                push.pump(b"x", 1, sched_batch=bad)
+            with pytest.raises(TypeError, match="drain: sched_batch must be a bool"):
+                pull.drain(1, sched_batch=bad)
+        with pytest.raises(TypeError, match="sequenced must be an int"):
+            push.pump(b"x", 1, sequenced="yes")
         with raises_code(zmqsocket.ZS_ERR_INVALID_ARGUMENT):
             push.pump(b"x", 2**63)  # does not fit in int64
         with raises_code(zmqsocket.ZS_ERR_INVALID_ARGUMENT):
@@ -1908,34 +1957,8 @@ def test_destroyed_socket_raises_bad_handle():
 
 
 # --------------------------------------------------------------------------
-# Loading, and the README
+# The README (loading: test_loading.py)
 # --------------------------------------------------------------------------
-
-
-def _import_in_subprocess(env_lib):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = BINDING_DIR
-    if env_lib is None:
-        env.pop("ZMQSOCKET_LIB", None)
-    else:
-        env["ZMQSOCKET_LIB"] = env_lib
-    return subprocess.run(
-        [sys.executable, "-c", "import zmqsocket; print(zmqsocket.LIBRARY_PATH)"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
-
-
-def test_library_lookup():
-    bad = _import_in_subprocess("/nonexistent/libzmqsocket.so")
-    assert bad.returncode != 0
-    assert b"ImportError" in bad.stderr and b"/nonexistent/libzmqsocket.so" in bad.stderr
-    good = _import_in_subprocess(zmqsocket.LIBRARY_PATH)
-    assert good.returncode == 0, good.stderr
-    assert good.stdout.decode().strip() == zmqsocket.LIBRARY_PATH
-    repo_lib = os.path.join(REPO, "target", "release", "libzmqsocket.so")
-    if os.path.exists(repo_lib):
-        default = _import_in_subprocess(None)
-        assert default.returncode == 0, default.stderr
-        assert default.stdout.decode().strip() == repo_lib
 
 
 def test_readme_example(capsys):

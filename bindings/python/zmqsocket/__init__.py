@@ -48,6 +48,10 @@ Rules:
 from __future__ import annotations
 
 import atexit
+import enum
+import functools
+import sysconfig
+import warnings
 import ctypes
 import ctypes.util
 import math
@@ -70,9 +74,20 @@ from ctypes import (
     c_void_p,
 )
 from collections import namedtuple
+from typing import Dict, List, Optional, Union
 
 __all__ = [
     "ZmqSocketError",
+    "Result",
+    "SocketType",
+    "Timeout",
+    "Hwm",
+    "BulkFlag",
+    "EventKind",
+    "PollFlag",
+    "Direction",
+    "Proxy",
+    "FAST_PATH",
     "Socket",
     "bind_to_port",
     "connect_to_host",
@@ -120,107 +135,152 @@ __all__ = [
 # Constants (the values of include/zmqsocket.h)
 # --------------------------------------------------------------------------
 
-ZS_OK = 0
-ZS_ERR_INVALID_ARGUMENT = -1
-ZS_ERR_BAD_HANDLE = -2
-ZS_ERR_UNKNOWN_SOCKET_TYPE = -3
-ZS_ERR_UNKNOWN_HOST = -4
-ZS_ERR_TIMED_OUT = -5
-ZS_ERR_WOULD_BLOCK = -6
-ZS_ERR_NOT_BOUND = -7
-ZS_ERR_NOT_CONNECTED = -8
-ZS_ERR_ALREADY_CONNECTED = -9
-ZS_ERR_ADDRESS_IN_USE = -10
-ZS_ERR_NOT_SUPPORTED = -11
-ZS_ERR_WRONG_STATE = -12
-ZS_ERR_HOST_UNREACHABLE = -13
-ZS_ERR_MESSAGE_TOO_LARGE = -14
-ZS_ERR_IO = -15
-ZS_ERR_ZMQ = -16
-ZS_ERR_INTERNAL = -99
+# The header's enums, one class each (a test compares every member with
+# include/zmqsocket.h): IntEnum / IntFlag members are ints, so they go to
+# the C API as they are, compare equal to plain ints, and print their names
+# in reprs. The module-level ZS_* names (and PUSH, POLLIN...) are the same
+# members, made from these classes below.
+
+
+class Result(enum.IntEnum):
+    """enum zs_result: what a function returns (ZmqSocketError.code)."""
+
+    OK = 0
+    ERR_INVALID_ARGUMENT = -1
+    ERR_BAD_HANDLE = -2
+    ERR_UNKNOWN_SOCKET_TYPE = -3
+    ERR_UNKNOWN_HOST = -4
+    ERR_TIMED_OUT = -5
+    ERR_WOULD_BLOCK = -6
+    ERR_NOT_BOUND = -7
+    ERR_NOT_CONNECTED = -8
+    ERR_ALREADY_CONNECTED = -9
+    ERR_ADDRESS_IN_USE = -10
+    ERR_NOT_SUPPORTED = -11
+    ERR_WRONG_STATE = -12
+    ERR_HOST_UNREACHABLE = -13
+    ERR_MESSAGE_TOO_LARGE = -14
+    ERR_IO = -15
+    ERR_ZMQ = -16
+    ERR_INTERNAL = -99
+
+
+class SocketType(enum.IntEnum):
+    """enum zs_socket_type: libzmq's own numbers."""
+
+    PAIR = 0
+    PUB = 1
+    SUB = 2
+    REQ = 3
+    REP = 4
+    DEALER = 5
+    ROUTER = 6
+    PULL = 7
+    PUSH = 8
+    XPUB = 9
+    XSUB = 10
+
+
+class Timeout(enum.IntEnum):
+    """enum zs_timeout: the special timeout values (in ms, for the C API;
+    the Python API takes seconds, -1 = forever and None = the default)."""
+
+    FOREVER = -1
+    DEFAULT = -2
+
+
+class Hwm(enum.IntEnum):
+    """enum zs_hwm."""
+
+    DEFAULT = -1
+
+
+class BulkFlag(enum.IntFlag):
+    """enum zs_bulk_flags: pump/drain's flags. SEQUENCED: pump puts a
+    16-byte sequence frame first (stream id, then sequence number,
+    little-endian u64); drain reads it and counts gaps, duplicates and late
+    messages per stream. SCHED_BATCH: pump and drain run the calling thread
+    under SCHED_BATCH for the call (Linux; from SCHED_OTHER only, restored
+    after): more throughput on a busy machine. The Python API takes them as
+    sequenced=True and sched_batch=True."""
+
+    SEQUENCED = 1
+    SCHED_BATCH = 2
+
+
+class EventKind(enum.IntFlag):
+    """enum zs_event_kind: libzmq's ZMQ_EVENT_* numbers, and LOST."""
+
+    CONNECTED = 1
+    CONNECT_DELAYED = 2
+    CONNECT_RETRIED = 4
+    LISTENING = 8
+    BIND_FAILED = 16
+    ACCEPTED = 32
+    ACCEPT_FAILED = 64
+    CLOSED = 128
+    CLOSE_FAILED = 256
+    DISCONNECTED = 512
+    MONITOR_STOPPED = 1024
+    HANDSHAKE_FAILED_NO_DETAIL = 2048
+    HANDSHAKE_SUCCEEDED = 4096
+    HANDSHAKE_FAILED_PROTOCOL = 8192
+    HANDSHAKE_FAILED_AUTH = 16384
+    LOST = 16777216
+
+
+class PollFlag(enum.IntFlag):
+    """enum zs_poll_flags: what poll_events waits for and reports."""
+
+    POLLIN = 1
+    POLLOUT = 2
+
+
+class Direction(enum.IntFlag):
+    """enum zs_proxy_direction: which way a proxy's fault rules apply."""
+
+    TOWARDS_SERVICE = 1
+    FROM_SERVICE = 2
+    BOTH_WAYS = 3
+
+
+#: Each class with the prefix its members carry in the header
+#: (Result.ERR_TIMED_OUT is ZS_ERR_TIMED_OUT, Timeout.FOREVER is
+#: ZS_TIMEOUT_FOREVER); a test checks this table against the header's enums.
+HEADER_ENUMS = {
+    "zs_result": (Result, "ZS_"),
+    "zs_socket_type": (SocketType, "ZS_"),
+    "zs_timeout": (Timeout, "ZS_TIMEOUT_"),
+    "zs_hwm": (Hwm, "ZS_HWM_"),
+    "zs_bulk_flags": (BulkFlag, "ZS_"),
+    "zs_event_kind": (EventKind, "ZS_EVENT_"),
+    "zs_poll_flags": (PollFlag, "ZS_"),
+    "zs_proxy_direction": (Direction, "ZS_"),
+}
+
+# The module-level names: ZS_ERR_TIMED_OUT, ZS_PUSH, ZS_EVENT_LOST,
+# ZS_POLLIN..., and without ZS_ the socket types (PUSH), POLLIN / POLLOUT,
+# TIMEOUT_FOREVER, TIMEOUT_DEFAULT and HWM_DEFAULT.
+# (__members__, not iteration: iterating an IntFlag skips the members of
+# more than one bit, such as Direction.BOTH_WAYS.)
+for _cls, _prefix in HEADER_ENUMS.values():
+    for _name, _member in _cls.__members__.items():
+        globals()[_prefix + _name] = _member
+for _name, _member in SocketType.__members__.items():
+    globals()[_name] = _member
+POLLIN, POLLOUT = PollFlag.POLLIN, PollFlag.POLLOUT
+TIMEOUT_FOREVER, TIMEOUT_DEFAULT, HWM_DEFAULT = Timeout.FOREVER, Timeout.DEFAULT, Hwm.DEFAULT
+del _cls, _prefix, _name, _member
 
 #: code -> name, e.g. -5 -> "ZS_ERR_TIMED_OUT"
-ERROR_NAMES = {
-    value: name
-    for name, value in sorted(globals().items())
-    if name.startswith("ZS_ERR_") or name == "ZS_OK"
-}
+ERROR_NAMES = {m.value: "ZS_" + n for n, m in Result.__members__.items()}
 __all__ += sorted(ERROR_NAMES.values())
 
-PAIR = ZS_PAIR = 0
-PUB = ZS_PUB = 1
-SUB = ZS_SUB = 2
-REQ = ZS_REQ = 3
-REP = ZS_REP = 4
-DEALER = ZS_DEALER = 5
-ROUTER = ZS_ROUTER = 6
-PULL = ZS_PULL = 7
-PUSH = ZS_PUSH = 8
-XPUB = ZS_XPUB = 9
-XSUB = ZS_XSUB = 10
-
 #: type number -> canonical name, e.g. 8 -> "PUSH"
-SOCKET_TYPE_NAMES = {
-    PAIR: "PAIR",
-    PUB: "PUB",
-    SUB: "SUB",
-    REQ: "REQ",
-    REP: "REP",
-    DEALER: "DEALER",
-    ROUTER: "ROUTER",
-    PULL: "PULL",
-    PUSH: "PUSH",
-    XPUB: "XPUB",
-    XSUB: "XSUB",
-}
-
-TIMEOUT_FOREVER = ZS_TIMEOUT_FOREVER = -1
-TIMEOUT_DEFAULT = ZS_TIMEOUT_DEFAULT = -2
-HWM_DEFAULT = ZS_HWM_DEFAULT = -1
-
-#: zs_bulk_flags: pump puts a 16-byte sequence frame first (stream id, then
-#: sequence number, little-endian u64); drain reads it and counts gaps,
-#: duplicates and late messages per stream.
-ZS_SEQUENCED = 1
-#: zs_bulk_flags: pump and drain run the calling thread under SCHED_BATCH
-#: for the call (Linux; from SCHED_OTHER only, restored after): more
-#: throughput on a busy machine. Pass it as the flags int:
-#: sequenced=ZS_SEQUENCED | ZS_SCHED_BATCH, or sequenced=ZS_SCHED_BATCH.
-ZS_SCHED_BATCH = 2
-
-#: zs_event_kind: libzmq's ZMQ_EVENT_* numbers, and ZS_EVENT_LOST.
-ZS_EVENT_CONNECTED = 1
-ZS_EVENT_CONNECT_DELAYED = 2
-ZS_EVENT_CONNECT_RETRIED = 4
-ZS_EVENT_LISTENING = 8
-ZS_EVENT_BIND_FAILED = 16
-ZS_EVENT_ACCEPTED = 32
-ZS_EVENT_ACCEPT_FAILED = 64
-ZS_EVENT_CLOSED = 128
-ZS_EVENT_CLOSE_FAILED = 256
-ZS_EVENT_DISCONNECTED = 512
-ZS_EVENT_MONITOR_STOPPED = 1024
-ZS_EVENT_HANDSHAKE_FAILED_NO_DETAIL = 2048
-ZS_EVENT_HANDSHAKE_SUCCEEDED = 4096
-ZS_EVENT_HANDSHAKE_FAILED_PROTOCOL = 8192
-ZS_EVENT_HANDSHAKE_FAILED_AUTH = 16384
-ZS_EVENT_LOST = 16777216
+SOCKET_TYPE_NAMES = {m.value: n for n, m in SocketType.__members__.items()}
 
 #: kind -> name without ZS_EVENT_, e.g. 512 -> "DISCONNECTED"
-EVENT_NAMES = {
-    value: name[len("ZS_EVENT_"):]
-    for name, value in sorted(globals().items())
-    if name.startswith("ZS_EVENT_")
-}
-
-#: zs_poll_flags
-POLLIN = ZS_POLLIN = 1
-POLLOUT = ZS_POLLOUT = 2
-
-# ---- SPEC 22, the proxy with fault injection (zs_proxy_fault directions)
-ZS_TOWARDS_SERVICE = 1
-ZS_FROM_SERVICE = 2
-ZS_BOTH_WAYS = 3
+EVENT_NAMES = {m.value: n for n, m in EventKind.__members__.items()}
 
 # ---- SPEC 18, socket options by name: the header's table, name -> type
 # ("int", "int64", "uint64", "bytes", "string", "Z85 key"); a test checks
@@ -282,8 +342,10 @@ class ZmqSocketError(Exception):
     """
 
     def __init__(self, code: int, message: str = ""):
-        self.code = int(code)
-        self.name = ERROR_NAMES.get(self.code, "ZS_ERR_UNKNOWN(%d)" % self.code)
+        code = int(code)
+        #: a Result member when the code is one of the header's, else the int
+        self.code = Result(code) if code in ERROR_NAMES else code
+        self.name = ERROR_NAMES.get(code, "ZS_ERR_UNKNOWN(%d)" % code)
         self.message = message or strerror(self.code)
         super().__init__(self.code, self.message)
 
@@ -461,13 +523,24 @@ _SIGNATURES = {
 }
 
 
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+#: The copy of the library an installed package carries, next to this file
+#: (setuptools-rust names it as it names extension modules, with this
+#: interpreter's suffix: libzmqsocket.cpython-311-x86_64-linux-gnu.so).
+PACKAGE_LIBRARY = os.path.join(_HERE, "libzmqsocket" + (sysconfig.get_config_var("EXT_SUFFIX")
+                                                        or ".so"))
+
+
 def _find_library() -> str:
     env = os.environ.get("ZMQSOCKET_LIB")
     if env:
         return env
-    here = os.path.dirname(os.path.abspath(__file__))
+    if os.path.exists(PACKAGE_LIBRARY):
+        return PACKAGE_LIBRARY
+    # a checkout: bindings/python/zmqsocket/ -> the repository's release build
     repo_build = os.path.normpath(
-        os.path.join(here, "..", "..", "target", "release", "libzmqsocket.so")
+        os.path.join(_HERE, "..", "..", "..", "target", "release", "libzmqsocket.so")
     )
     if os.path.exists(repo_build):
         return repo_build
@@ -475,8 +548,9 @@ def _find_library() -> str:
     if found:
         return found
     raise ImportError(
-        "zmqsocket: libzmqsocket.so not found: set ZMQSOCKET_LIB, build %s "
-        "(cargo build --release), or install it where the linker finds it" % repo_build
+        "zmqsocket: libzmqsocket.so not found: set ZMQSOCKET_LIB, install the package "
+        "(pip install bindings/python), build %s (cargo build --release), or install it "
+        "where the linker finds it" % repo_build
     )
 
 
@@ -497,6 +571,26 @@ def _load(path: str) -> ctypes.CDLL:
 
 LIBRARY_PATH = _find_library()
 _lib = _load(LIBRARY_PATH)
+
+
+def _load_fast_path():
+    """The compiled per-message path (zmqsocket/_fast.c, built into the
+    wheel), attached to the library just loaded (the same copy: one handle
+    table), or None: a checkout without a build, ZMQSOCKET_NO_FAST_PATH=1,
+    or a library the extension cannot find among the loaded ones."""
+    if os.environ.get("ZMQSOCKET_NO_FAST_PATH") == "1":
+        return None
+    try:
+        from zmqsocket import _fast
+    except ImportError:
+        return None
+    return _fast if _fast.attach(os.fsencode(LIBRARY_PATH)) else None
+
+
+_fast = _load_fast_path()
+#: True when Socket.send and Socket.recv go through the compiled fast path
+#: (the installed package), False on the pure ctypes path.
+FAST_PATH = _fast is not None
 
 
 # --------------------------------------------------------------------------
@@ -689,16 +783,44 @@ def _read_string(fill) -> str:
         need = n
 
 
-def _flags(sequenced) -> int:
-    """pump/drain's sequenced argument -> zs_bulk_flags. True/False, or the
-    flags as an int (ZS_SEQUENCED, ZS_SCHED_BATCH); the library rejects
-    unknown bits."""
+def _flags(sequenced, sched_batch, where: str) -> int:
+    """pump/drain's sequenced and sched_batch arguments -> zs_bulk_flags.
+    sequenced is a bool; the flags int it took before (BulkFlag values)
+    still works for one release, with a DeprecationWarning; the library
+    rejects unknown bits."""
+    if not isinstance(sched_batch, bool):
+        raise TypeError("%s: sched_batch must be a bool, not %s"
+                        % (where, type(sched_batch).__name__))
+    extra = BulkFlag.SCHED_BATCH if sched_batch else 0
     if isinstance(sequenced, bool):
-        return ZS_SEQUENCED if sequenced else 0
+        return (BulkFlag.SEQUENCED if sequenced else 0) | extra
     n = _int(sequenced, "sequenced")
+    warnings.warn("%s: sequenced takes a bool; a flags int is deprecated (use "
+                  "sequenced=True and sched_batch=True)" % where, DeprecationWarning,
+                  stacklevel=3)
     if not 0 <= n <= _UINT32_MAX:
         raise _invalid("flags: %d does not fit in uint32" % n)
-    return n
+    return n | extra
+
+
+def _renamed(**renames):
+    """Accept the keyword arguments' old names (old="new") for one release,
+    with a DeprecationWarning."""
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            for old, new in renames.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError("%s() got both %r and its old name %r"
+                                        % (fn.__qualname__, new, old))
+                    warnings.warn("%s(): the keyword %r is deprecated, use %r"
+                                  % (fn.__qualname__, old, new), DeprecationWarning,
+                                  stacklevel=2)
+                    kwargs[new] = kwargs.pop(old)
+            return fn(*args, **kwargs)
+        return wrapper
+    return decorate
 
 
 def _i64(value, what: str) -> int:
@@ -746,15 +868,19 @@ class DrainStats(namedtuple("DrainStats", _DRAIN_FIELDS + ("complete",))):
         return self.elapsed_ns / 1e9
 
 
-def socket_type_from_name(name) -> int:
-    """The type number for a name ("PUSH", "pull", "XREQ"...), case-insensitive."""
-    return _check(_lib.zs_socket_type_from_name(_cstr(name, "socket type name")))
+def socket_type_from_name(name: str) -> SocketType:
+    """The type for a name ("PUSH", "pull", "XREQ"...), case-insensitive."""
+    return SocketType(_check(_lib.zs_socket_type_from_name(_cstr(name, "socket type name"))))
 
 
-def _socket_type(type) -> int:
-    if isinstance(type, str):
-        return socket_type_from_name(type)
-    return _i32(type, "socket type")
+#: What takes a socket type: a SocketType, its name or its number.
+SocketTypeLike = Union[SocketType, str, int]
+
+
+def _socket_type(socket_type: SocketTypeLike) -> int:
+    if isinstance(socket_type, str):
+        return socket_type_from_name(socket_type)
+    return _i32(socket_type, "socket type")
 
 
 # --------------------------------------------------------------------------
@@ -868,7 +994,7 @@ def poll_events(items, timeout=None) -> list:
     want = (c_int16 * n)(*[int(w) for _, w in pairs]) if n else None
     ready = (c_int16 * n)() if n else None
     _check(_lib.zs_poll_events(handles, want, n, _timeout_ms(timeout), ready))
-    return [ready[i] for i in range(n)]
+    return [PollFlag(ready[i]) for i in range(n)]
 
 
 def poll(sockets, timeout=None) -> list:
@@ -919,23 +1045,26 @@ def host_address(host_id: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def bind_to_port(port: int, type, send_hwm: int = 100, recv_hwm: int = 100) -> "Socket":
-    """A new socket of `type` bound to `port` (0 = an ephemeral port; read
+@_renamed(type="socket_type")
+def bind_to_port(port: int, socket_type: SocketTypeLike, send_hwm: int = 100,
+                 recv_hwm: int = 100) -> "Socket":
+    """A new socket of `socket_type` bound to `port` (0 = an ephemeral port; read
     it back with bound_ports()). Nothing is left behind if it fails."""
     out = zs_socket(0)
     _check(_lib.zs_socket_new_bound(
-        _socket_type(type), _i32(port, "port"), _i32(send_hwm, "send_hwm"),
+        _socket_type(socket_type), _i32(port, "port"), _i32(send_hwm, "send_hwm"),
         _i32(recv_hwm, "recv_hwm"), byref(out)))
     return Socket._wrap(out.value)
 
 
-def connect_to_host(host_id: str, port: int, type, send_hwm: int = 100,
+@_renamed(type="socket_type")
+def connect_to_host(host_id: str, port: int, socket_type: SocketTypeLike, send_hwm: int = 100,
                     recv_hwm: int = 100) -> "Socket":
-    """A new socket of `type` connected to host_id's port (resolved through
+    """A new socket of `socket_type` connected to host_id's port (resolved through
     the host table). Nothing is left behind if it fails."""
     out = zs_socket(0)
     _check(_lib.zs_socket_new_connected(
-        _socket_type(type), _cstr(host_id, "host_id"), _i32(port, "port"),
+        _socket_type(socket_type), _cstr(host_id, "host_id"), _i32(port, "port"),
         _i32(send_hwm, "send_hwm"), _i32(recv_hwm, "recv_hwm"), byref(out)))
     return Socket._wrap(out.value)
 
@@ -947,11 +1076,12 @@ class Socket:
 
     __slots__ = ("_handle", "_destroyed", "__weakref__")
 
-    def __init__(self, type):
+    @_renamed(type="socket_type")
+    def __init__(self, socket_type: SocketTypeLike):
         self._handle = 0
         self._destroyed = True
         out = zs_socket(0)
-        _check(_lib.zs_socket_new(_socket_type(type), byref(out)))
+        _check(_lib.zs_socket_new(_socket_type(socket_type), byref(out)))
         self._handle = out.value
         self._destroyed = False
 
@@ -970,14 +1100,17 @@ class Socket:
         return self._handle
 
     @property
-    def type(self) -> int:
-        """The socket type number (compare with zmqsocket.PUSH etc.)."""
-        return _check(_lib.zs_socket_type(self._handle))
+    def type(self) -> SocketType:
+        """The socket type (a SocketType: compare with zmqsocket.PUSH etc.)."""
+        return SocketType(_check(_lib.zs_socket_type(self._handle)))
+
+    #: the same, by the name the parameters use
+    socket_type = type
 
     @property
     def type_name(self) -> str:
         """The socket type's name, e.g. "PUSH"."""
-        return SOCKET_TYPE_NAMES.get(self.type, str(self.type))
+        return self.type.name
 
     @property
     def destroyed(self) -> bool:
@@ -1249,7 +1382,7 @@ class Socket:
         if rc == ZS_ERR_TIMED_OUT:
             return None
         _check(rc)
-        return Event(e.kind, EVENT_NAMES.get(e.kind, str(e.kind)), e.value, e.time_us,
+        return Event(EventKind(e.kind), EVENT_NAMES.get(e.kind, str(e.kind)), e.value, e.time_us,
                      e.endpoint.decode("utf-8", "replace"))
 
     # -- sending -------------------------------------------------------------
@@ -1283,7 +1416,8 @@ class Socket:
 
     # -- bulk traffic ----------------------------------------------------------
 
-    def pump(self, frames_or_bytes, repeat: int, sequenced=False, timeout=None) -> int:
+    def pump(self, frames_or_bytes, repeat: int, sequenced: bool = False,
+             timeout: Optional[float] = None, *, sched_batch: bool = False) -> int:
         """Send one message `repeat` (>= 0) times in the library's native
         loop (at libzmq's speed, with the GIL released) and return how many
         were sent.
@@ -1298,25 +1432,26 @@ class Socket:
         peer and no queue), or a bad argument (repeat < 0, unknown flags,
         a PULL socket...).
 
-        sequenced=True (or the flags int ZS_SEQUENCED) puts an extra first
-        frame of 16 bytes before each message: this socket's random 64-bit
-        stream id, then a sequence number counting from 0 per socket across
-        pump calls, both little-endian (struct.unpack("<QQ", frame)).
-        As a flags int, ZS_SCHED_BATCH (alone or | ZS_SEQUENCED) runs this
-        thread under SCHED_BATCH for the call, for throughput (see
-        zs_pump in zmqsocket.h).
+        sequenced=True puts an extra first frame of 16 bytes before each
+        message: this socket's random 64-bit stream id, then a sequence
+        number counting from 0 per socket across pump calls, both
+        little-endian (struct.unpack("<QQ", frame)). sched_batch=True runs
+        this thread under SCHED_BATCH for the call, for throughput (see
+        zs_pump in zmqsocket.h). A flags int as `sequenced` (BulkFlag
+        values) is deprecated but still works for one release.
         """
         if isinstance(frames_or_bytes, (bytes, bytearray, memoryview)):
             frames_or_bytes = [frames_or_bytes]
         arr, count, keep = _frames(frames_or_bytes)
         rc = _lib.zs_pump(self._handle, arr, count, _i64(repeat, "repeat"),
-                          _flags(sequenced), _timeout_ms(timeout))
+                          _flags(sequenced, sched_batch, "pump"), _timeout_ms(timeout))
         del keep
         if rc < 0:
             raise _error(rc)
         return rc
 
-    def drain(self, expected=None, sequenced=False, timeout=None) -> DrainStats:
+    def drain(self, expected: Optional[int] = None, sequenced: bool = False,
+              timeout: Optional[float] = None, *, sched_batch: bool = False) -> DrainStats:
         """Receive and count messages in the library's native loop until
         `expected` have arrived (None or -1: no limit) or none arrives for
         `timeout` seconds (an idle timeout, not a total; None = the library
@@ -1333,12 +1468,12 @@ class Socket:
         more frames counts as unsequenced) and counts gaps, duplicates and
         late messages per stream; frames and bytes never include the
         sequence frame. The socket remembers each stream's progress across
-        drain calls; a new stream starts at 0. As in pump(), `sequenced`
-        may be the flags int (ZS_SEQUENCED, ZS_SCHED_BATCH).
+        drain calls; a new stream starts at 0. sched_batch as in pump().
         """
         n = -1 if expected is None else _i64(expected, "expected")
         stats = zs_drain_stats()
-        rc = _lib.zs_drain(self._handle, n, _flags(sequenced), _timeout_ms(timeout),
+        rc = _lib.zs_drain(self._handle, n, _flags(sequenced, sched_batch, "drain"),
+                           _timeout_ms(timeout),
                            byref(stats))
         if rc not in (ZS_OK, ZS_ERR_TIMED_OUT):
             raise _error(rc)
