@@ -584,7 +584,10 @@ def _load_fast_path():
         from zmqsocket import _fast
     except ImportError:
         return None
-    return _fast if _fast.attach(os.fsencode(LIBRARY_PATH)) else None
+    if not _fast.attach(os.fsencode(LIBRARY_PATH)):
+        return None
+    _fast.set_error(lambda code: _error(code))  # _error is defined below
+    return _fast
 
 
 _fast = _load_fast_path()
@@ -1387,11 +1390,26 @@ class Socket:
 
     # -- sending -------------------------------------------------------------
 
-    def send(self, data, timeout=None) -> None:
+    def _send_ctypes(self, data, timeout: Optional[float] = None) -> None:
         """Send a single-part message; ZS_ERR_TIMED_OUT if it cannot be
         queued within timeout seconds."""
         b = _bytes(data)
         _check(_lib.zs_send(self._handle, b, len(b), _timeout_ms(timeout)))
+
+    if _fast is not None:
+        _fast_send = _fast.send
+
+        def _send_fast(self, data, timeout: Optional[float] = None) -> None:
+            """Send a single-part message; ZS_ERR_TIMED_OUT if it cannot be
+            queued within timeout seconds."""
+            # the same call as _send_ctypes through the compiled path
+            # (-2: Timeout.DEFAULT, without a lookup)
+            self._fast_send(self._handle, data if data.__class__ is bytes else _bytes(data),
+                            -2 if timeout is None else _timeout_ms(timeout))
+
+        send = _send_fast
+    else:
+        send = _send_ctypes
 
     def send_multi(self, frames, timeout=None) -> None:
         """Send a multi-part message (a non-empty list of bytes; empty frames
@@ -1482,7 +1500,7 @@ class Socket:
 
     # -- receiving -----------------------------------------------------------
 
-    def recv(self, timeout=None) -> bytes:
+    def _recv_ctypes(self, timeout: Optional[float] = None) -> bytes:
         """Receive one frame (the next call gets the next frame of a
         multi-part message). Raises ZS_ERR_TIMED_OUT after timeout."""
         tls = _recv_tls
@@ -1502,6 +1520,20 @@ class Socket:
             return _take(ZS_OK, args.overflow)[0]
         finally:
             tls.args = args
+
+    if _fast is not None:
+        _fast_recv = _fast.recv
+
+        def _recv_fast(self, timeout: Optional[float] = None) -> bytes:
+            """Receive one frame (the next call gets the next frame of a
+            multi-part message). Raises ZS_ERR_TIMED_OUT after timeout."""
+            # _recv_ctypes' call (zs_recv_packed) through the compiled path
+            # (-2: Timeout.DEFAULT, without a lookup)
+            return self._fast_recv(self._handle, -2 if timeout is None else _timeout_ms(timeout))
+
+        recv = _recv_fast
+    else:
+        recv = _recv_ctypes
 
     def recv_multi(self, timeout=None) -> list:
         """Receive every frame of the next message, as a list of bytes."""
