@@ -137,13 +137,15 @@ exports-test: lib
 
 # zmqsocket against raw libzmq, in one run (BENCH_ARGS=--quick for a
 # short run), then the PHP binding against php-zmq, with raw libzmq's
-# 100-byte figure from the same run.
+# 100-byte figure from the same run, then the Python package against
+# pyzmq.
 bench: lib
 	mkdir -p $(CURDIR)/target/bench
 	ZS_BENCH_RAW_OUT=$(CURDIR)/target/bench/raw_100B $(CARGO) bench --bench perf -- $(BENCH_ARGS)
 	@if [ -f bindings/php/bench/run.sh ]; then \
 	  ZS_BENCH_RAW_MSGS=$$(cat $(CURDIR)/target/bench/raw_100B) sh bindings/php/bench/run.sh $(BENCH_ARGS); \
 	else echo "php bench: skipped, bindings/php/bench/run.sh is not in this checkout"; fi
+	sh bindings/python/bench/run.sh $(BENCH_ARGS)
 
 # The model-based test's sequence decoder under cargo-fuzz, for FUZZ_SECS
 # seconds (cargo-fuzz is installed if missing; RUSTC_BOOTSTRAP=1 lets the
