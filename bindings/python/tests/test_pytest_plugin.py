@@ -224,6 +224,24 @@ def test_failure_report_shows_the_latest_events_only(pytester):
     assert len(lines) == 10 and all(" CLOSED " in l for l in lines[-5:]), lines
 
 
+def test_the_readme_example(pytester):
+    import os
+    import re
+
+    readme = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          "README.md")
+    with open(readme) as f:
+        blocks = [b for b in re.findall(r"```python\n(.*?)```", f.read(), re.S)
+                  if b.startswith("# test_")]
+    assert len(blocks) == 1
+    before = zmqsocket.socket_count()
+    result = run(pytester, blocks[0])
+    result.assert_outcomes(passed=1)
+    assert zmqsocket.socket_count() == before
+    with pytest.raises(zmqsocket.ZmqSocketError):
+        zmqsocket.host_address("service")  # the example's host id is gone
+
+
 def test_plugin_describe_of_nothing_is_empty():
     from zmqsocket import pytest_plugin
 

@@ -1,12 +1,16 @@
 """Python binding of zmqsocket: a small, safe ZeroMQ API for test harnesses.
 
-A single pure-Python module over ctypes; no compile step. It loads
-libzmqsocket.so from, in order:
+A package over ctypes, with the library inside when installed (pip
+install bindings/python) and a compiled fast path for Socket.send and
+Socket.recv (zmqsocket._fast; FAST_PATH says whether it is in use). From
+a checkout it runs as it is, on ctypes alone. It loads libzmqsocket.so
+from, in order:
 
 1. the path in the environment variable ZMQSOCKET_LIB;
-2. ../../target/release/libzmqsocket.so relative to this file (the
+2. the package's own copy (PACKAGE_LIBRARY, in an installed package);
+3. ../../../target/release/libzmqsocket.so relative to this file (the
    checkout's own release build);
-3. ctypes.util.find_library("zmqsocket").
+4. ctypes.util.find_library("zmqsocket").
 
 Example::
 
@@ -74,7 +78,7 @@ from ctypes import (
     c_void_p,
 )
 from collections import namedtuple
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 __all__ = [
     "ZmqSocketError",
@@ -878,6 +882,8 @@ def socket_type_from_name(name: str) -> SocketType:
 
 #: What takes a socket type: a SocketType, its name or its number.
 SocketTypeLike = Union[SocketType, str, int]
+#: What takes message data: bytes, or a bytearray or memoryview (copied).
+BytesLike = Union[bytes, bytearray, memoryview]
 
 
 def _socket_type(socket_type: SocketTypeLike) -> int:
@@ -908,7 +914,7 @@ def destroy_all() -> int:
     return _check(_lib.zs_destroy_all())
 
 
-def set_default_timeout(seconds) -> None:
+def set_default_timeout(seconds: float) -> None:
     """Set what timeout=None means from now on (seconds; -1 = forever,
     0 = try once). The initial default is 5 s."""
     _check(_lib.zs_set_default_timeout(_duration_ms(seconds, "default timeout", False)))
@@ -922,7 +928,7 @@ def set_bind_interface(iface: str) -> None:
     _check(_lib.zs_set_bind_interface(_cstr(iface, "interface")))
 
 
-def curve_keypair():
+def curve_keypair() -> Tuple[str, str]:
     """A new CURVE keypair: (public, secret), each 40 characters of Z85."""
     public, secret = ctypes.create_string_buffer(41), ctypes.create_string_buffer(41)
     _check(_lib.zs_curve_keypair(public, secret))
@@ -984,7 +990,8 @@ class auth:
         _check(_lib.zs_auth_reset())
 
 
-def poll_events(items, timeout=None) -> list:
+def poll_events(items: Sequence[Tuple["Socket", int]], timeout: Optional[float] = None
+                ) -> List[PollFlag]:
     """Wait until at least one (socket, want) pair of `items` is ready,
     where want is POLLIN, POLLOUT or both, or timeout seconds pass.
     Returns one int per item: what of its want holds now (0: nothing)."""
@@ -1000,7 +1007,7 @@ def poll_events(items, timeout=None) -> list:
     return [PollFlag(ready[i]) for i in range(n)]
 
 
-def poll(sockets, timeout=None) -> list:
+def poll(sockets: Sequence["Socket"], timeout: Optional[float] = None) -> List["Socket"]:
     """Wait until at least one of `sockets` (a non-empty list of Socket) has
     a message to receive, or timeout seconds pass. Returns the readable
     ones, in the order given ([] when the timeout passed; a socket listed
@@ -1031,7 +1038,7 @@ def remove_host(host_id: str) -> None:
     _check(_lib.zs_host_remove(_cstr(host_id, "host_id")))
 
 
-def load_hosts(path) -> int:
+def load_hosts(path: Union[str, bytes, "os.PathLike[str]"]) -> int:
     """Load a host file (`host_id address` per line, # comments), all or
     nothing. Returns the number of entries loaded."""
     return _check(_lib.zs_hosts_load(os.fsencode(path)))
@@ -1159,7 +1166,7 @@ class Socket:
 
     # -- options -----------------------------------------------------------
 
-    def set(self, name: str, value) -> None:
+    def set(self, name: str, value: Union[int, bool, str, BytesLike]) -> None:
         """Set the socket option `name` (SPEC section 18): libzmq's name
         without ZMQ_, in any case ("RECONNECT_IVL", "heartbeat_ivl"), in
         libzmq's units (ms, bytes, 0/1), as pyzmq's setsockopt. The value
@@ -1184,7 +1191,7 @@ class Socket:
             raise TypeError("option value must be an int, bytes-like or str, not %s"
                             % type(value).__name__)
 
-    def get(self, name: str):
+    def get(self, name: str) -> Union[int, str, bytes]:
         """Read the socket option `name` (names as set()). It asks the
         integer form first and returns an int; when the library refuses
         that because the option is a bytes one, it reads the bytes form
@@ -1227,12 +1234,12 @@ class Socket:
         else:
             object.__setattr__(self, name, value)
 
-    def set_linger(self, seconds) -> None:
+    def set_linger(self, seconds: float) -> None:
         """How long (seconds; -1 = forever, 0 = drop) queued messages may go
         on trying to leave after destroy. The default is 1 s."""
         _check(_lib.zs_set_linger(self._handle, _duration_ms(seconds, "linger", False)))
 
-    def set_max_message_size(self, nbytes) -> None:
+    def set_max_message_size(self, nbytes: Optional[int]) -> None:
         """Maximum message size in bytes (None or -1 = no limit), for binds
         and connects made after it; larger sends raise
         ZS_ERR_MESSAGE_TOO_LARGE."""
@@ -1241,18 +1248,18 @@ class Socket:
             raise _invalid("max message size: %d does not fit in int64" % n)
         _check(_lib.zs_set_max_message_size(self._handle, n))
 
-    def set_routing_id(self, routing_id) -> None:
+    def set_routing_id(self, routing_id: BytesLike) -> None:
         """Set the routing id (1..255 bytes, not starting with a zero byte),
         before the first bind or connect."""
         b = _bytes(routing_id, "routing id")
         _check(_lib.zs_set_routing_id(self._handle, b, len(b)))
 
-    def subscribe(self, prefix=b"") -> None:
+    def subscribe(self, prefix: BytesLike = b"") -> None:
         """SUB / XSUB: receive messages starting with prefix (b"" = all)."""
         b = _bytes(prefix, "prefix")
         _check(_lib.zs_subscribe(self._handle, b, len(b)))
 
-    def unsubscribe(self, prefix=b"") -> None:
+    def unsubscribe(self, prefix: BytesLike = b"") -> None:
         """Cancel one earlier subscribe(prefix)."""
         b = _bytes(prefix, "prefix")
         _check(_lib.zs_unsubscribe(self._handle, b, len(b)))
@@ -1332,7 +1339,7 @@ class Socket:
 
     # -- connection state ------------------------------------------------------
 
-    def wait_connected(self, host_id: str, port: int, timeout=None) -> None:
+    def wait_connected(self, host_id: str, port: int, timeout: Optional[float] = None) -> None:
         """Wait until the ZMTP handshake with host_id's port has completed
         (ZS_ERR_TIMED_OUT if not within timeout; ZS_ERR_NOT_CONNECTED if
         this socket never asked to connect there with connect_to_host).
@@ -1350,7 +1357,7 @@ class Socket:
         inproc connections are not ZMTP sessions and are not counted."""
         return _check(_lib.zs_peer_count(self._handle))
 
-    def wait_peers(self, n: int, timeout=None) -> None:
+    def wait_peers(self, n: int, timeout: Optional[float] = None) -> None:
         """Wait until peer_count() >= n (n >= 0), at most timeout seconds
         (None = the library default); ZS_ERR_TIMED_OUT otherwise."""
         _check(_lib.zs_wait_peers(self._handle, _i32(n, "n"), _timeout_ms(timeout)))
@@ -1375,7 +1382,7 @@ class Socket:
         _check(_lib.zs_set_plain_client(
             self._handle, _cstr(username, "username"), _cstr(password, "password")))
 
-    def next_event(self, timeout=None):
+    def next_event(self, timeout: Optional[float] = None) -> Optional["Event"]:
         """The oldest unread connection event of this socket, as an Event
         (kind, name, value, time_us, endpoint), waiting up to timeout
         seconds; None when none comes. The log keeps the latest 1024; a
@@ -1390,7 +1397,7 @@ class Socket:
 
     # -- sending -------------------------------------------------------------
 
-    def _send_ctypes(self, data, timeout: Optional[float] = None) -> None:
+    def _send_ctypes(self, data: BytesLike, timeout: Optional[float] = None) -> None:
         """Send a single-part message; ZS_ERR_TIMED_OUT if it cannot be
         queued within timeout seconds."""
         b = _bytes(data)
@@ -1399,7 +1406,7 @@ class Socket:
     if _fast is not None:
         _fast_send = _fast.send
 
-        def _send_fast(self, data, timeout: Optional[float] = None) -> None:
+        def _send_fast(self, data: BytesLike, timeout: Optional[float] = None) -> None:
             """Send a single-part message; ZS_ERR_TIMED_OUT if it cannot be
             queued within timeout seconds."""
             # the same call as _send_ctypes through the compiled path
@@ -1411,21 +1418,21 @@ class Socket:
     else:
         send = _send_ctypes
 
-    def send_multi(self, frames, timeout=None) -> None:
+    def send_multi(self, frames: Sequence[BytesLike], timeout: Optional[float] = None) -> None:
         """Send a multi-part message (a non-empty list of bytes; empty frames
         allowed), atomically."""
         arr, count, keep = _frames(frames)
         _check(_lib.zs_send_multi(self._handle, arr, count, _timeout_ms(timeout)))
         del keep
 
-    def send_nonblocking(self, data) -> bool:
+    def send_nonblocking(self, data: BytesLike) -> bool:
         """Queue a single-part message if there is room now: True if queued,
         False if not (ZS_ERR_WOULD_BLOCK). Other failures raise."""
         b = _bytes(data)
         return _check_bool(_lib.zs_send_nonblocking(self._handle, b, len(b)),
                            accept=(ZS_ERR_WOULD_BLOCK,))
 
-    def send_multi_nonblocking(self, frames) -> bool:
+    def send_multi_nonblocking(self, frames: Sequence[BytesLike]) -> bool:
         """As send_nonblocking, for a multi-part message."""
         arr, count, keep = _frames(frames)
         ok = _lib.zs_send_multi_nonblocking(self._handle, arr, count)
@@ -1434,8 +1441,9 @@ class Socket:
 
     # -- bulk traffic ----------------------------------------------------------
 
-    def pump(self, frames_or_bytes, repeat: int, sequenced: bool = False,
-             timeout: Optional[float] = None, *, sched_batch: bool = False) -> int:
+    def pump(self, frames_or_bytes: Union[BytesLike, Sequence[BytesLike]], repeat: int,
+             sequenced: bool = False, timeout: Optional[float] = None, *,
+             sched_batch: bool = False) -> int:
         """Send one message `repeat` (>= 0) times in the library's native
         loop (at libzmq's speed, with the GIL released) and return how many
         were sent.
@@ -1535,12 +1543,13 @@ class Socket:
     else:
         recv = _recv_ctypes
 
-    def recv_multi(self, timeout=None) -> list:
+    def recv_multi(self, timeout: Optional[float] = None) -> List[bytes]:
         """Receive every frame of the next message, as a list of bytes."""
         msg = zs_message()
         return _take(_lib.zs_recv_multi(self._handle, _timeout_ms(timeout), byref(msg)), msg)
 
-    def recv_with_properties(self, names, timeout=None):
+    def recv_with_properties(self, names: Sequence[str], timeout: Optional[float] = None
+                             ) -> Tuple[List[bytes], Dict[str, Optional[str]]]:
         """Receive the next whole message and read its metadata (SPEC
         section 20) before the library frees it: returns (frames, props),
         frames as recv_multi(), props {name: str or None} for each of
@@ -1565,14 +1574,14 @@ class Socket:
         finally:
             _lib.zs_message_free(byref(msg))
 
-    def recv_nonblocking(self):
+    def recv_nonblocking(self) -> Optional[bytes]:
         """One frame if there is one now, else None."""
         msg = zs_message()
         out = _take(_lib.zs_recv_nonblocking(self._handle, byref(msg)), msg,
                     none_on=(ZS_ERR_WOULD_BLOCK,))
         return None if out is None else out[0]
 
-    def recv_multi_nonblocking(self):
+    def recv_multi_nonblocking(self) -> Optional[List[bytes]]:
         """The next whole message if there is one now, else None."""
         msg = zs_message()
         return _take(_lib.zs_recv_multi_nonblocking(self._handle, byref(msg)), msg,
@@ -1597,7 +1606,7 @@ class Socket:
         return bool(_lib.zs_is_connected_to_host(
             self._handle, _cstr(host_id, "host_id"), _i32(port, "port")))
 
-    def bound_ports(self) -> list:
+    def bound_ports(self) -> List[int]:
         """The ports this socket is bound to, ascending."""
         cap = 0
         while True:
@@ -1628,7 +1637,7 @@ class Socket:
                 # contain spaces)
                 yield kind, None, None, rest
 
-    def endpoints(self) -> dict:
+    def endpoints(self) -> Dict[str, List[str]]:
         """{'bind': [endpoint...], 'connect': [endpoint...]}, as php-zmq's
         getEndpoints(): the endpoints libzmq resolved (binds) or connected
         to, each in the order they were made."""
@@ -1637,7 +1646,7 @@ class Socket:
             out.setdefault(kind, []).append(endpoint)
         return out
 
-    def connections(self) -> list:
+    def connections(self) -> List[Tuple[Optional[str], Optional[int], str]]:
         """[(host_id, port, endpoint)...] for each connect, in order
         (host_id and port are None for connect_endpoint())."""
         return [(h, p, e) for kind, h, p, e in self._attachments() if kind == "connect"]
@@ -1655,7 +1664,7 @@ class Proxy:
     transports) and the service at `service` (which it connects to).
     Use as a context manager, or destroy() it."""
 
-    def __init__(self, client_type, front: str, service: str):
+    def __init__(self, client_type: SocketTypeLike, front: str, service: str):
         out = zs_socket(0)
         self.port = _check(_lib.zs_proxy_new(_socket_type(client_type), _cstr(front, "front"),
                                              _cstr(service, "service"), byref(out)))
@@ -1667,7 +1676,7 @@ class Proxy:
         _check(_lib.zs_proxy_fault(self.handle, _i32(direction, "direction"),
                                    _cstr(rules, "rules")))
 
-    def cut(self, seconds) -> None:
+    def cut(self, seconds: float) -> None:
         """Drop every connection and refuse new ones for `seconds`."""
         _check(_lib.zs_proxy_cut(self.handle, _i32(round(seconds * 1000), "seconds")))
 
