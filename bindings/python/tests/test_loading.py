@@ -170,12 +170,17 @@ def test_fast_path_uses_the_ctypes_handle_table():
 
 
 @needs_fast
-def test_fast_path_follows_zmqsocket_lib_to_another_copy(tmp_path):
+@pytest.mark.parametrize("soname", [b"libzmqsocket.so.0", b"libzmqsocket.so.9"])
+def test_fast_path_follows_zmqsocket_lib_to_another_copy(tmp_path, soname):
     """ZMQSOCKET_LIB naming a copy elsewhere: ctypes loads it, the
     extension attaches to that one, and the package's own copy is never
-    mapped (no second handle table)."""
+    mapped (no second handle table). Also for a copy whose SONAME is not
+    the package's (edited in place here): an extension that named the
+    library by DT_NEEDED would map a second copy then; this one does not."""
+    data = open(zmqsocket.LIBRARY_PATH, "rb").read()
+    assert data.count(b"libzmqsocket.so.0") == 1  # the SONAME, in .dynstr
     copy = tmp_path / "libzmqsocket.so"
-    shutil.copyfile(zmqsocket.LIBRARY_PATH, copy)
+    copy.write_bytes(data.replace(b"libzmqsocket.so.0", soname))
     out = _run("""
         import zmqsocket
         fast = zmqsocket._fast
