@@ -294,6 +294,16 @@ def test_fast_path_before_attach_and_other_libraries(tmp_path):
             fast.recv(12345, 0)
         except KeyError as e:
             print("factory:", e)
+        fast.set_error(lambda code: 1 // 0)
+        try:
+            fast.recv(12345, 0)
+        except ZeroDivisionError:
+            print("factory raised")
+        fast.set_error(lambda code: "not an exception")
+        try:
+            fast.recv(12345, 0)
+        except SystemError as e:
+            print("not an exception:", "BaseException" in str(e))
     """ % (ext, zmqsocket.LIBRARY_PATH, os.fsencode(zmqsocket.LIBRARY_PATH), str(copy),
            os.fsencode(str(copy))), {}, cwd=str(tmp_path))
     assert out.returncode == 0, out.stderr
@@ -305,4 +315,6 @@ def test_fast_path_before_attach_and_other_libraries(tmp_path):
         "copy: False",
         "no factory: zmqsocket._fast: library call failed (-2) and set_error was not called",
         "factory: -2",
+        "factory raised",
+        "not an exception: True",
     ]

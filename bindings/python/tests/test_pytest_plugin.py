@@ -131,6 +131,12 @@ def test_zmq_hosts_changes_are_undone(pytester, tmp_path):
                     zmq_hosts.remove("zs_plugin_never_there")
                 with pytest.raises(TypeError):
                     zmq_hosts.set("zs_plugin_bad", 5)
+                with pytest.raises(zmqsocket.ZmqSocketError) as info:
+                    zmq_hosts.set("zs plugin", "127.0.0.1")  # refused before the change
+                assert "contains whitespace" in info.value.message
+                # removed behind the fixture's back: the undo copes
+                zmq_hosts.set("zs_plugin_gone", "127.0.0.1")
+                zmqsocket.remove_host("zs_plugin_gone")
 
             def test_removal(zmq_hosts):
                 zmq_hosts.remove("zs_plugin_known")
@@ -139,7 +145,7 @@ def test_zmq_hosts_changes_are_undone(pytester, tmp_path):
 
             def test_all_undone():
                 assert zmqsocket.host_address("zs_plugin_known") == "127.0.0.9"
-                for gone in ("zs_plugin_new", "from_file", "zs_plugin_bad"):
+                for gone in ("zs_plugin_new", "from_file", "zs_plugin_bad", "zs_plugin_gone"):
                     with pytest.raises(zmqsocket.ZmqSocketError) as info:
                         zmqsocket.host_address(gone)
                     assert info.value.code == zmqsocket.ZS_ERR_UNKNOWN_HOST
@@ -203,6 +209,29 @@ def test_failure_report_shows_the_fixture_sockets(pytester):
         r"  dropped:     towards the service 0, back 0",
         r"  duplicated:  towards the service 0, back 0",
     ], consecutive=True)
+
+
+def test_failure_report_when_the_fixtures_things_are_gone(pytester):
+    """Sockets and proxies destroyed behind the fixtures' back (another
+    wrapper, destroy_all) are reported as unreadable, and torn down
+    without an error."""
+    result = run(pytester, """
+        import zmqsocket
+
+        def test_gone(zmq_socket, zmq_proxy):
+            s = zmq_socket("PULL", bind="tcp://127.0.0.1:0")
+            zmqsocket.Socket._wrap(s.handle).destroy()
+            proxy = zmq_proxy("PUSH", "tcp://127.0.0.1:1")
+            proxy.destroy()
+            assert False
+    """)
+    result.assert_outcomes(failed=1)
+    result.stdout.re_match_lines([
+        r"socket \d+ \(zmq_socket\('PULL'\)\)",
+        r"  \(cannot be read: ZS_ERR_BAD_HANDLE: .*\)",
+        r"proxy \d+ \(zmq_proxy\('PUSH', 'tcp://127\.0\.0\.1:1'\)\): ZS_ERR_BAD_HANDLE: .*",
+    ], consecutive=True)
+    assert "error" not in result.stdout.str().splitlines()[-1]  # no teardown error
 
 
 def test_failure_report_shows_the_latest_events_only(pytester):
