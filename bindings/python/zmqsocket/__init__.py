@@ -52,16 +52,16 @@ Rules:
 from __future__ import annotations
 
 import atexit
-import enum
-import functools
-import sysconfig
-import warnings
 import ctypes
 import ctypes.util
+import enum
+import functools
 import math
 import os
 import re
+import sysconfig
 import threading
+import warnings
 from ctypes import (
     POINTER,
     Structure,
