@@ -154,9 +154,15 @@ exports-test: lib
 bench: lib
 	mkdir -p $(CURDIR)/target/bench
 	ZS_BENCH_RAW_OUT=$(CURDIR)/target/bench/raw_100B $(CARGO) bench --bench perf -- $(BENCH_ARGS)
+	$(MAKE) -s cli-bench
 	@if [ -f bindings/php/bench/run.sh ]; then \
 	  ZS_BENCH_RAW_MSGS=$$(cat $(CURDIR)/target/bench/raw_100B) sh bindings/php/bench/run.sh $(BENCH_ARGS); \
 	else echo "php bench: skipped, bindings/php/bench/run.sh is not in this checkout"; fi
+
+# zmqsocket pump | drain (the tool, two processes) against the library's
+# zs_pump/zs_drain in two processes, in one run; goal >= 0.9x.
+cli-bench:
+	$(CARGO) bench -p zmqsocket-cli --bench pipe -- $(BENCH_ARGS)
 
 # The model-based test's sequence decoder under cargo-fuzz, for FUZZ_SECS
 # seconds (cargo-fuzz is installed if missing; RUSTC_BOOTSTRAP=1 lets the
