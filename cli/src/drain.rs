@@ -15,8 +15,8 @@ use crate::common::{self, Attach, Deadline, Outcome, EXIT_OK, EXIT_UNMET, SLICE_
 const CHUNK: u64 = 10_000;
 
 /// Receive messages in the library's native loop until --expect have
-/// arrived, none arrived for --idle seconds, --timeout passed, or
-/// SIGINT/SIGTERM. Ends with a summary: messages, msg/s, MB/s, and with
+/// arrived, the stream went quiet (no message for --idle seconds after
+/// the last), --timeout passed, or SIGINT/SIGTERM. Ends with a summary: messages, msg/s, MB/s, and with
 /// --sequenced gaps, duplicates and late messages (with --json one
 /// object, the last line, whose keys are zs_drain_stats's fields plus
 /// msgs_per_sec and mb_per_sec). A progress bar shows on stderr when it
@@ -24,7 +24,7 @@ const CHUNK: u64 = 10_000;
 #[derive(Args, Debug)]
 #[command(after_help = "Examples:
   zmqsocket drain --bind 'tcp://127.0.0.1:*' --expect 1000000 --sequenced --json
-  zmqsocket drain --connect tcp://127.0.0.1:5558 --idle 2
+  zmqsocket drain --connect tcp://127.0.0.1:5558 --idle 2 --timeout 60
 
 Exit status: 0 done; 1 fewer than --expect arrived, or --sequenced
 found gaps.")]
@@ -37,10 +37,12 @@ pub struct DrainArgs {
     /// Read sequence frames (from `pump --sequenced`); exit 1 on gaps.
     #[arg(long)]
     pub sequenced: bool,
-    /// Stop when no message arrived for S seconds.
+    /// Stop when no message arrived for S seconds after the last one
+    /// (the first may take until --timeout).
     #[arg(long, value_name = "S", value_parser = common::parse_seconds, default_value = "5")]
     pub idle: i32,
-    /// Stop after S seconds in all (default: no limit).
+    /// Stop after S seconds in all, first message included (default: no
+    /// limit).
     #[arg(long, value_name = "S", value_parser = common::parse_seconds)]
     pub timeout: Option<i32>,
     /// The summary as one JSON object.
@@ -97,23 +99,29 @@ pub fn run(a: DrainArgs) -> Outcome {
     let bar = common::progress(a.expect);
     let deadline = Deadline::after(a.timeout);
     let mut totals = Totals::default();
-    let mut idle_since = Instant::now();
     let idle = Duration::from_millis(a.idle as u64);
+    // Quiet for --idle at the last look: one more look, without waiting,
+    // ends the drain only if nothing is queued (this process may have been
+    // kept from running while messages arrived).
+    let mut last_look = false;
     loop {
         let got = totals.st.messages;
         if common::stopped() || deadline.passed() || a.expect.is_some_and(|n| got >= n) {
             break;
         }
-        let idle_left = idle.saturating_sub(idle_since.elapsed());
-        if idle_left.is_zero() {
-            break;
-        }
+        let idle_left = totals
+            .last
+            .map_or(idle, |l| idle.saturating_sub(l.elapsed()));
         let want = a.expect.map_or(CHUNK, |n| (n - got).min(CHUNK));
-        let timeout = deadline
-            .slice()
-            .min(SLICE_MS)
-            .min(idle_left.as_millis() as i32)
-            .max(1);
+        let timeout = if idle_left.is_zero() {
+            if last_look {
+                break;
+            }
+            last_look = true;
+            0
+        } else {
+            deadline.slice().min(idle_left.as_millis() as i32).max(1)
+        };
         let (r, st) = s.drain(want as i64, flags, timeout);
         let reached = r?;
         if st.messages > 0 {
@@ -126,7 +134,7 @@ pub fn run(a: DrainArgs) -> Outcome {
                     .unwrap_or(now)
             };
             totals.add(&st, last);
-            idle_since = last;
+            last_look = false;
             if let Some(b) = &bar {
                 b.set_position(totals.st.messages);
             }

@@ -79,6 +79,11 @@ pub fn run(a: RecvArgs) -> Outcome {
         )));
     }
     let echo = t == zs_socket_type::ZS_REP as i32;
+    if echo {
+        // The last reply may still be queued when recv ends: give it time
+        // to leave (zs_destroy_all at exit waits up to the linger).
+        s.set_linger(5000)?;
+    }
     let mut got: u64 = 0;
     let mut deadline = Deadline::after(a.timeout);
     let mut timed_out = false;

@@ -78,11 +78,11 @@ fn drain_short_of_expect_exits_1() {
         "--expect",
         "100",
         "--idle",
-        "1",
+        "2",
         "--json",
     ]);
     let ep = d.endpoint();
-    // 40 messages, then nothing: the drain ends after 1 s of silence.
+    // 40 messages, then nothing: the drain ends after 2 s of silence.
     let p = run(&["pump", "--connect", &ep, "--count", "40", "--timeout", "60"]);
     assert_eq!(p.status, 0, "{p:?}");
     let out = d.finish();
@@ -217,4 +217,56 @@ fn rate_limited_pump_sends_everything() {
     let out = d.finish();
     assert_eq!(out.status, 0, "{out:?}");
     assert_eq!(out.last_json()["bytes"], 350);
+}
+
+#[test]
+fn drain_waits_for_the_first_message_past_idle() {
+    // --idle counts from the last message: a stream that starts later
+    // than --idle after the drain is still drained.
+    let mut d = spawn(&[
+        "drain",
+        "--bind",
+        "tcp://127.0.0.1:*",
+        "--expect",
+        "3",
+        "--idle",
+        "0.1",
+        "--json",
+    ]);
+    let ep = d.endpoint();
+    // Start the pump only once the drain has been waiting longer than
+    // --idle: its first wait for a peer already takes that long here.
+    let p = run(&[
+        "pump",
+        "--bind",
+        "tcp://127.0.0.1:*",
+        "--count",
+        "3",
+        "--timeout",
+        "0.3",
+    ]);
+    assert_eq!(p.status, 1, "nobody connects to this pump: {p:?}");
+    let p = run(&["pump", "--connect", &ep, "--count", "3", "--timeout", "60"]);
+    assert_eq!(p.status, 0, "{p:?}");
+    let out = d.finish();
+    assert_eq!(out.status, 0, "{out:?}");
+    assert_eq!(out.last_json()["messages"], 3);
+}
+
+#[test]
+fn drain_timeout_bounds_the_wait_for_a_first_message() {
+    let out = run(&[
+        "drain",
+        "--bind",
+        "tcp://127.0.0.1:*",
+        "--expect",
+        "1",
+        "--timeout",
+        "0.2",
+    ]);
+    assert_eq!(out.status, 1, "{out:?}");
+    assert!(
+        out.stderr_text().contains("expected 1 messages, got 0"),
+        "{out:?}"
+    );
 }
