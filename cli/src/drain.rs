@@ -8,7 +8,7 @@ use serde_json::json;
 use zmqsocket::types::zs_drain_stats;
 use zmqsocket::{zs_bulk_flags, zs_socket_type};
 
-use crate::common::{self, Attach, Deadline, Outcome, EXIT_OK, EXIT_UNMET, SLICE_MS};
+use crate::common::{self, Attach, Deadline, Outcome, EXIT_OK, EXIT_UNMET};
 
 /// Messages per zs_drain call: small enough that a signal and the progress
 /// bar are looked at often, large enough to cost nothing.
