@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use serde_json::json;
+use serde::Serialize;
 use zmqsocket::types::zs_drain_stats;
 use zmqsocket::{zs_bulk_flags, zs_socket_type};
 
@@ -48,6 +48,21 @@ pub struct DrainArgs {
     /// The summary as one JSON object.
     #[arg(long)]
     pub json: bool,
+}
+
+/// The JSON summary: zs_drain_stats's fields (SPEC 13), then the rates.
+#[derive(Serialize)]
+struct Summary {
+    messages: u64,
+    frames: u64,
+    bytes: u64,
+    senders: u64,
+    gaps: u64,
+    duplicates: u64,
+    out_of_order: u64,
+    elapsed_ns: u64,
+    msgs_per_sec: f64,
+    mb_per_sec: f64,
 }
 
 /// The totals over the drain's calls.
@@ -146,18 +161,19 @@ pub fn run(a: DrainArgs) -> Outcome {
     let st = totals.finish();
     let (mps, mbps) = common::rates(st.messages, st.bytes, st.elapsed_ns);
     if a.json {
-        common::print_json(&json!({
-            "messages": st.messages,
-            "frames": st.frames,
-            "bytes": st.bytes,
-            "senders": st.senders,
-            "gaps": st.gaps,
-            "duplicates": st.duplicates,
-            "out_of_order": st.out_of_order,
-            "elapsed_ns": st.elapsed_ns,
-            "msgs_per_sec": mps,
-            "mb_per_sec": mbps,
-        }))?;
+        let summary = Summary {
+            messages: st.messages,
+            frames: st.frames,
+            bytes: st.bytes,
+            senders: st.senders,
+            gaps: st.gaps,
+            duplicates: st.duplicates,
+            out_of_order: st.out_of_order,
+            elapsed_ns: st.elapsed_ns,
+            msgs_per_sec: mps,
+            mb_per_sec: mbps,
+        };
+        common::print_json(&serde_json::to_value(summary).expect("numbers serialize"))?;
     } else {
         let mut line = format!(
             "drain: {} messages in {:.3} s: {mps:.0} msg/s, {mbps:.1} MB/s",

@@ -88,10 +88,6 @@ pub fn run(a: RecvArgs) -> Outcome {
     let mut deadline = Deadline::after(a.timeout);
     let mut timed_out = false;
     while a.count.is_none_or(|n| got < n) && !common::stopped() {
-        if deadline.passed() {
-            timed_out = true;
-            break;
-        }
         match s.recv(deadline.slice()) {
             Ok(msg) => {
                 got += 1;
@@ -101,7 +97,12 @@ pub fn run(a: RecvArgs) -> Outcome {
                 }
                 deadline = Deadline::after(a.timeout);
             }
-            Err(e) if e.is(zmqsocket::zs_result::ZS_ERR_TIMED_OUT) => {}
+            Err(e) if e.is(zmqsocket::zs_result::ZS_ERR_TIMED_OUT) => {
+                if deadline.passed() {
+                    timed_out = true;
+                    break;
+                }
+            }
             Err(e) => return Err(e.into()),
         }
     }

@@ -108,3 +108,10 @@ fn help_exits_0_and_clap_errors_2() {
     assert_eq!(run(&["--help"]).status, 0);
     assert_eq!(run(&["recv", "--no-such-option"]).status, 2);
 }
+
+#[test]
+fn a_zero_timeout_tries_once() {
+    let out = run(&["recv", "--bind", "tcp://127.0.0.1:*", "--timeout", "0"]);
+    assert_eq!(out.status, 1, "{out:?}");
+    assert!(out.stderr_text().contains("recv: 0 messages"), "{out:?}");
+}

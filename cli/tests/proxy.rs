@@ -158,3 +158,22 @@ fn unsupported_client_type_is_a_usage_error() {
         "{out:?}"
     );
 }
+
+#[test]
+fn a_seed_in_the_rules_and_seed_together_is_a_usage_error() {
+    let out = run(&[
+        "proxy",
+        "--front",
+        "tcp://127.0.0.1:*",
+        "--service",
+        &nowhere(),
+        "--client-type",
+        "PUSH",
+        "--fault",
+        "drop 5%; seed 1",
+        "--seed",
+        "2",
+    ]);
+    assert_eq!(out.status, 2, "{out:?}");
+    assert!(out.stderr_text().contains("seed"), "{out:?}");
+}
