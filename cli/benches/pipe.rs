@@ -169,10 +169,12 @@ fn main() {
             cli.push(t);
             ratios.push(t / a);
         }
+        let lo = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = ratios.iter().copied().fold(0.0, f64::max);
         let ratio = median(ratios);
         println!(
             "  {label:>9}: library {:.2} M msg/s, zmqsocket {:.2} M msg/s, ratio {ratio:.2} \
-             (goal >= {GOAL}: {})",
+             (runs {lo:.2}..{hi:.2}; goal >= {GOAL}: {})",
             median(lib) / 1e6,
             median(cli) / 1e6,
             if ratio >= GOAL { "met" } else { "not met" }
