@@ -24,13 +24,14 @@ CXX_TESTS := $(wildcard c_tests/test_*.cpp)
 C_TEST_BINS := $(patsubst c_tests/%.c,$(BUILD)/c_tests/%,$(C_TESTS)) \
                $(patsubst c_tests/%.cpp,$(BUILD)/c_tests/%,$(CXX_TESTS))
 
-.PHONY: all lib demo bench fuzz install uninstall install-test exports-test php-ext test rust-test c-tests headers check-headers check-ffi-header python-tests php-tests lint clean c-tests-memcheck
+.PHONY: all lib demo bench cli-bench fuzz install uninstall install-test exports-test php-ext test rust-test cli-test c-tests headers check-headers check-ffi-header python-tests php-tests lint clean c-tests-memcheck
 
 all: demo
 
-# The release library (target/release/libzmqsocket.{so,a}).
+# The release library (target/release/libzmqsocket.{so,a}) and the
+# command-line tool (target/release/zmqsocket, the cli/ crate).
 lib:
-	$(CARGO) build --release
+	$(CARGO) build --release --workspace
 	@# The library's SONAME is libzmqsocket.so.$(MAJOR): programs linked
 	@# against target/release find it there.
 	ln -sf libzmqsocket.so $(LIBDIR)/libzmqsocket.so.$(MAJOR)
@@ -41,18 +42,23 @@ $(BUILD)/%: examples/%.c lib | $(BUILD)
 demo: lib $(BUILD)/demo $(BUILD)/readme_example
 	$(BUILD)/demo
 	$(BUILD)/readme_example
+	$(LIBDIR)/zmqsocket version
 
 $(BUILD) $(BUILD)/c_tests:
 	mkdir -p $@
 
-test: lint rust-test c-tests c-tests-memcheck check-headers check-ffi-header exports-test install-test python-tests php-tests
+test: lint rust-test cli-test c-tests c-tests-memcheck check-headers check-ffi-header exports-test install-test python-tests php-tests
 
 lint:
-	$(CARGO) fmt --check
-	$(CARGO) clippy --release --all-targets -- -D warnings
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
 
 rust-test:
 	$(CARGO) test --release
+
+# The command-line tool's tests run the built binary (cli/tests).
+cli-test:
+	$(CARGO) test --release -p zmqsocket-cli
 
 $(BUILD)/c_tests/%: c_tests/%.c c_tests/testutil.h lib | $(BUILD)/c_tests
 	$(CC) $(CFLAGS_STRICT) $< -o $@ $(LINK_ZS)
@@ -116,12 +122,19 @@ install: lib
 	install -m 644 include/zmqsocket.h include/zmqsocket_ffi.h $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' scripts/zmqsocket.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/zmqsocket.pc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	install -m 755 $(LIBDIR)/zmqsocket $(DESTDIR)$(PREFIX)/bin/zmqsocket
+	$(LIBDIR)/zmqsocket completions bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/zmqsocket
+	$(LIBDIR)/zmqsocket completions zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_zmqsocket
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/lib/libzmqsocket.so.$(VERSION) \
 	  $(DESTDIR)$(PREFIX)/lib/libzmqsocket.so.$(MAJOR) $(DESTDIR)$(PREFIX)/lib/libzmqsocket.so \
 	  $(DESTDIR)$(PREFIX)/lib/libzmqsocket.a $(DESTDIR)$(PREFIX)/lib/pkgconfig/zmqsocket.pc \
-	  $(DESTDIR)$(PREFIX)/include/zmqsocket.h $(DESTDIR)$(PREFIX)/include/zmqsocket_ffi.h
+	  $(DESTDIR)$(PREFIX)/include/zmqsocket.h $(DESTDIR)$(PREFIX)/include/zmqsocket_ffi.h \
+	  $(DESTDIR)$(PREFIX)/bin/zmqsocket $(DESTDIR)$(PREFIX)/share/bash-completion/completions/zmqsocket \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_zmqsocket
 
 install-test: lib
 	sh scripts/install-test.sh
@@ -142,10 +155,16 @@ exports-test: lib
 bench: lib
 	mkdir -p $(CURDIR)/target/bench
 	ZS_BENCH_RAW_OUT=$(CURDIR)/target/bench/raw_100B $(CARGO) bench --bench perf -- $(BENCH_ARGS)
+	$(MAKE) -s cli-bench
 	@if [ -f bindings/php/bench/run.sh ]; then \
 	  ZS_BENCH_RAW_MSGS=$$(cat $(CURDIR)/target/bench/raw_100B) sh bindings/php/bench/run.sh $(BENCH_ARGS); \
 	else echo "php bench: skipped, bindings/php/bench/run.sh is not in this checkout"; fi
 	sh bindings/python/bench/run.sh $(BENCH_ARGS)
+
+# zmqsocket pump | drain (the tool, two processes) against the library's
+# zs_pump/zs_drain in two processes, in one run; goal >= 0.9x.
+cli-bench:
+	$(CARGO) bench -p zmqsocket-cli --bench pipe -- $(BENCH_ARGS)
 
 # The model-based test's sequence decoder under cargo-fuzz, for FUZZ_SECS
 # seconds (cargo-fuzz is installed if missing; RUSTC_BOOTSTRAP=1 lets the

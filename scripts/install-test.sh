@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs zmqsocket into a temporary prefix with `make install`, builds a C
-# program against it with pkg-config (shared, then static), runs both, and
-# uninstalls. Part of `make test`.
+# program against it with pkg-config (shared, then static), runs both and
+# the installed zmqsocket tool, then uninstalls. Part of `make test`.
 set -eu
 cd "$(dirname "$0")/.."
 if ! command -v pkg-config >/dev/null 2>&1; then
@@ -21,7 +21,8 @@ make -s install PREFIX="$prefix" DESTDIR="$tmp/root"
 root="$tmp/root$prefix"
 fail() { echo "install: FAILED: $*"; exit 1; }
 for f in lib/libzmqsocket.so lib/libzmqsocket.a lib/pkgconfig/zmqsocket.pc \
-         include/zmqsocket.h include/zmqsocket_ffi.h; do
+         include/zmqsocket.h include/zmqsocket_ffi.h bin/zmqsocket \
+         share/bash-completion/completions/zmqsocket share/zsh/site-functions/_zmqsocket; do
     [ -e "$root/$f" ] || fail "$f not installed"
 done
 ls "$root"/lib/libzmqsocket.so.*.*.* >/dev/null 2>&1 || fail "no libzmqsocket.so.X.Y.Z"
@@ -58,7 +59,11 @@ cc -std=c99 -Wall -Wextra -Werror "$tmp/prog.c" -o "$tmp/prog-static" \
     $(pkg-config --static --libs zmqsocket | tr ' ' '\n' | grep -v -e '^-L' -e '^-lzmqsocket$' | tr '\n' ' ')
 "$tmp/prog-static" >/dev/null || fail "static program"
 ldd "$tmp/prog-static" | grep -q libzmqsocket && fail "static program still needs libzmqsocket.so"
+# The tool has the library linked in: it runs without libzmqsocket.so.
+"$root/bin/zmqsocket" version | grep -q '^zmqsocket-cli .*libzmq' || fail "bin/zmqsocket version"
+ldd "$root/bin/zmqsocket" | grep -q libzmqsocket && fail "bin/zmqsocket needs libzmqsocket.so"
+grep -q '^#compdef zmqsocket' "$root/share/zsh/site-functions/_zmqsocket" || fail "zsh completions"
 make -s uninstall PREFIX="$prefix" DESTDIR="$tmp/root"
 left=$(find "$tmp/root" -type f | wc -l)
 [ "$left" -eq 0 ] || fail "uninstall left $left files"
-echo "install: make install/uninstall, pkg-config shared and static builds: ok"
+echo "install: make install/uninstall, pkg-config shared and static builds, bin/zmqsocket: ok"

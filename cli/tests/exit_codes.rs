@@ -1,0 +1,117 @@
+//! Every exit status of SPEC 23: 0 done, 1 timeout or expectation not
+//! met, 2 usage, 3 ZeroMQ error (with the library's last error).
+
+mod common;
+
+use std::net::TcpListener;
+
+use common::run;
+
+#[test]
+fn zero_when_done() {
+    let out = run(&["version"]);
+    assert_eq!(out.status, 0, "{out:?}");
+    assert!(out.stdout[0].contains("libzmq 4.3.5"), "{out:?}");
+}
+
+#[test]
+fn one_on_a_timeout() {
+    let out = run(&["recv", "--bind", "tcp://127.0.0.1:*", "--timeout", "0.2"]);
+    assert_eq!(out.status, 1, "{out:?}");
+    assert!(
+        out.stderr_text().contains("no message within 200 ms"),
+        "{out:?}"
+    );
+    let out = run(&[
+        "send",
+        "--bind",
+        "tcp://127.0.0.1:*",
+        "--timeout",
+        "0.2",
+        "x",
+    ]);
+    assert_eq!(out.status, 1, "{out:?}");
+}
+
+#[test]
+fn two_on_usage_errors() {
+    for args in [
+        &["recv"][..],                                              // no endpoint
+        &["recv", "--bind", "tcp://127.0.0.1:*", "--type", "NOPE"], // unknown type
+        &["recv", "--bind", "tcp://127.0.0.1:*", "--timeout", "-1"],
+        &["recv", "--bind", "tcp://127.0.0.1:*", "--timeout", "soon"],
+        &["pump", "--connect", "tcp://127.0.0.1:1"], // no --count
+        &["frobnicate"],
+        &[
+            "send",
+            "--connect",
+            "tcp://127.0.0.1:1",
+            "--format",
+            "hex",
+            "abc",
+        ],
+        &[
+            "send",
+            "--connect",
+            "tcp://127.0.0.1:1",
+            "--format",
+            "base64",
+            "!!",
+        ],
+        &["recv", "--bind", "tcp://127.0.0.1:*", "--subscribe", "x"], // PULL cannot
+        &[
+            "pump",
+            "--connect",
+            "tcp://127.0.0.1:1",
+            "--count",
+            "1",
+            "--rate",
+            "0",
+        ],
+    ] {
+        let out = run(args);
+        assert_eq!(out.status, 2, "{args:?}: {out:?}");
+        assert!(!out.stderr.is_empty(), "{args:?} says why");
+    }
+}
+
+#[test]
+fn two_on_a_malformed_endpoint_with_the_librarys_error() {
+    let out = run(&["recv", "--bind", "nonsense"]);
+    assert_eq!(out.status, 2, "{out:?}");
+    let err = out.stderr_text();
+    assert!(
+        err.contains("zmqsocket recv: error: zs_bind_endpoint"),
+        "{err}"
+    );
+    assert!(err.contains("nonsense"), "{err}");
+}
+
+#[test]
+fn three_on_a_zeromq_error_with_the_librarys_last_error() {
+    // The port is taken (by this test's listener).
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let ep = format!("tcp://127.0.0.1:{}", taken.local_addr().unwrap().port());
+    let out = run(&["recv", "--bind", &ep, "--timeout", "5"]);
+    assert_eq!(out.status, 3, "{out:?}");
+    let err = out.stderr_text();
+    assert!(
+        err.contains("zmqsocket recv: error: zs_bind_endpoint"),
+        "{err}"
+    );
+    assert!(err.contains(&ep), "{err}");
+    assert!(err.to_lowercase().contains("address"), "{err}");
+}
+
+#[test]
+fn help_exits_0_and_clap_errors_2() {
+    assert_eq!(run(&["--help"]).status, 0);
+    assert_eq!(run(&["recv", "--no-such-option"]).status, 2);
+}
+
+#[test]
+fn a_zero_timeout_tries_once() {
+    let out = run(&["recv", "--bind", "tcp://127.0.0.1:*", "--timeout", "0"]);
+    assert_eq!(out.status, 1, "{out:?}");
+    assert!(out.stderr_text().contains("recv: 0 messages"), "{out:?}");
+}
