@@ -247,10 +247,18 @@ pub fn rates(messages: u64, bytes: u64, elapsed_ns: u64) -> (f64, f64) {
     (messages as f64 / secs, bytes as f64 / 1e6 / secs)
 }
 
-/// Prints one JSON object as a line of stdout.
-pub fn print_json(v: &serde_json::Value) -> Result<(), Failure> {
+/// Prints a summary line to stdout. Nobody reading it (a closed pipe) is
+/// not an error: the exit status still says what happened. (println!
+/// would panic there.)
+pub fn print_summary(line: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{v}")?;
-    out.flush()?;
-    Ok(())
+    match writeln!(out, "{line}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// Prints one JSON object as a summary line of stdout.
+pub fn print_json(v: &serde_json::Value) -> Result<(), Failure> {
+    print_summary(&v.to_string())
 }

@@ -186,7 +186,7 @@ pub fn run(a: DrainArgs) -> Outcome {
                 st.gaps, st.duplicates, st.out_of_order
             );
         }
-        println!("{line}");
+        common::print_summary(&line)?;
     }
     let mut status = EXIT_OK;
     if let Some(n) = a.expect.filter(|&n| st.messages < n) {

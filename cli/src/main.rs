@@ -103,11 +103,11 @@ fn run(cli: Cli) -> common::Outcome {
             Ok(common::EXIT_OK)
         }
         Command::Version => {
-            println!(
+            common::print_summary(&format!(
                 "zmqsocket-cli {} ({})",
                 env!("CARGO_PKG_VERSION"),
                 zs::version()
-            );
+            ))?;
             Ok(common::EXIT_OK)
         }
     }

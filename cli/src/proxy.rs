@@ -102,10 +102,10 @@ pub fn run(a: ProxyArgs) -> Outcome {
         }))?;
     } else {
         for (i, dir) in ["to service", "from service"].iter().enumerate() {
-            println!(
+            common::print_summary(&format!(
                 "proxy {dir}: {} forwarded, {} dropped, {} duplicated, {} delayed, {} corrupted",
                 st.forwarded[i], st.dropped[i], st.duplicated[i], st.delayed[i], st.corrupted[i]
-            );
+            ))?;
         }
     }
     Ok(EXIT_OK)

@@ -109,10 +109,10 @@ pub fn run(a: PumpArgs) -> Outcome {
             "mb_per_sec": mbps,
         }))?;
     } else {
-        println!(
+        common::print_summary(&format!(
             "pump: {sent} messages in {:.3} s: {mps:.0} msg/s, {mbps:.1} MB/s",
             elapsed_ns as f64 / 1e9
-        );
+        ))?;
     }
     match ended {
         Some(e) if !e.is(zmqsocket::zs_result::ZS_ERR_TIMED_OUT) => Err(e.into()),

@@ -115,3 +115,39 @@ fn a_zero_timeout_tries_once() {
     assert_eq!(out.status, 1, "{out:?}");
     assert!(out.stderr_text().contains("recv: 0 messages"), "{out:?}");
 }
+
+/// A summary written to a closed stdout (`zmqsocket drain ... | true`)
+/// neither panics nor changes the verdict: drain short of --expect still
+/// exits 1. (Its summary comes after the 0.2 s timeout, long after the
+/// read end is closed.)
+#[test]
+fn a_closed_stdout_keeps_the_exit_status() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(common::BIN)
+        .args([
+            "drain",
+            "--bind",
+            "tcp://127.0.0.1:*",
+            "--expect",
+            "5",
+            "--timeout",
+            "0.2",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the zmqsocket binary runs");
+    drop(child.stdout.take()); // nobody reads stdout
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
