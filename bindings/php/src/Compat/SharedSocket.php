@@ -1,0 +1,67 @@
+<?php
+
+declare(strict_types=1);
+
+namespace ZmqSocket\Compat;
+
+use ZmqSocket\Library;
+use ZmqSocket\Socket;
+
+/**
+ * One zmqsocket socket as php-zmq's ZMQSocket objects see it: the state
+ * php-zmq keeps per libzmq socket (not per PHP object), shared by every
+ * ZMQSocket object that reaches the socket (a persistent id's, a clone's).
+ * It owns the Socket: the socket is destroyed (with its linger) when the
+ * last ZMQSocket object and registry entry holding it are gone.
+ *
+ * @internal for the php-zmq layer (bindings/php/compat)
+ */
+final class SharedSocket
+{
+    /** php-zmq's (libzmq's) default HWMs; zmqsocket's own default is 100. */
+    public const DEFAULT_HWM = 1000;
+
+    public readonly Socket $socket;
+    public readonly int $handle;
+    public readonly int $type;
+    public readonly int $pid;
+    /** zmqsocket_native_send / _recv are used for single frames. */
+    public readonly bool $native;
+    public readonly \FFI $ffi;
+
+    /** Endpoints as given to bind() and connect(), in order (php-zmq's getEndpoints()). */
+    public array $bind = [];
+    public array $connect = [];
+    /** SOCKOPT_SNDTIMEO / RCVTIMEO in ms, the timeouts of later sends and receives (-1 = forever). */
+    public int $sndtimeo = -1;
+    public int $rcvtimeo = -1;
+    public int $sndhwm = self::DEFAULT_HWM;
+    public int $rcvhwm = self::DEFAULT_HWM;
+    /** Frames sent with MODE_SNDMORE, sent with the next frame without it. */
+    public array $pending = [];
+    /**
+     * SOCKOPT_ROUTER_MANDATORY as the user set it: zmqsocket's ROUTERs are
+     * always mandatory, so with 0 (libzmq's default) a message to an
+     * unknown peer is dropped here, as libzmq drops it.
+     */
+    public bool $routerMandatory = false;
+    /** The socket whose events this one reads with recvEvent() (connected to its monitor endpoint). */
+    public ?Monitor $monitor = null;
+
+    public function __construct(int $type, public readonly ContextState $context)
+    {
+        $this->socket = new Socket($type);
+        $this->handle = $this->socket->getHandle();
+        $this->type = $type;
+        $this->pid = getmypid();
+        $this->native = Library::native();
+        $this->ffi = Library::ffi();
+        $context->adopt($this);
+    }
+
+    /** $ms (-1 = forever) as the Socket API's seconds. */
+    public static function seconds(int $ms): float
+    {
+        return $ms < 0 ? -1.0 : $ms / 1000.0;
+    }
+}
