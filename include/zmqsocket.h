@@ -1191,6 +1191,7 @@ int32_t zs_set_bind_interface(const char *iface);
  * - TCP_KEEPALIVE_CNT (int, rw): TCP_KEEPCNT: unanswered probes before the connection drops (-1 = OS default)
  * - TCP_KEEPALIVE_IDLE (int, rw): TCP_KEEPIDLE: idle seconds before the first probe (-1 = OS default)
  * - TCP_KEEPALIVE_INTVL (int, rw): TCP_KEEPINTVL: seconds between probes (-1 = OS default)
+ * - TCP_ACCEPT_FILTER (string, w): an address (IPv4/IPv6, optionally /mask) a TCP listener accepts connections from; set more than once to add more, "" clears the list (bind afterwards)
  * - IMMEDIATE (int, rw): 1: queue messages only on completed connections (no peer: a send waits)
  * - XPUB_VERBOSE (int, w; XPUB): 1: pass on every subscription, duplicates too
  * - ROUTER_RAW (int, w; ROUTER): 1: raw TCP peers, no ZMTP (each message: peer id frame, data frame)

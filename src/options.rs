@@ -83,6 +83,10 @@ pub enum Owner {
     Absent,
     /// A context option, not a socket one: refused both ways.
     Context,
+    /// TCP_ACCEPT_FILTER: an IPv4 address is added in both of the forms a
+    /// peer can arrive in (plain on an IPv4 listener, v4-mapped on a
+    /// dual-stack one).
+    AcceptFilter,
 }
 
 /// Socket type sets, as bitmasks of `1 << zs_socket_type`.
@@ -192,6 +196,7 @@ option_table! {
     TCP_KEEPALIVE_CNT = ZMQ_TCP_KEEPALIVE_CNT, Int, ReadWrite, Zmq, ANY => "TCP_KEEPCNT: unanswered probes before the connection drops (-1 = OS default)",
     TCP_KEEPALIVE_IDLE = ZMQ_TCP_KEEPALIVE_IDLE, Int, ReadWrite, Zmq, ANY => "TCP_KEEPIDLE: idle seconds before the first probe (-1 = OS default)",
     TCP_KEEPALIVE_INTVL = ZMQ_TCP_KEEPALIVE_INTVL, Int, ReadWrite, Zmq, ANY => "TCP_KEEPINTVL: seconds between probes (-1 = OS default)",
+    TCP_ACCEPT_FILTER = ZMQ_TCP_ACCEPT_FILTER, Str, WriteOnly, AcceptFilter, ANY => "an address (IPv4/IPv6, optionally /mask) a TCP listener accepts connections from; set more than once to add more, \"\" clears the list (bind afterwards)",
     IMMEDIATE = ZMQ_IMMEDIATE, Int, ReadWrite, Zmq, ANY => "1: queue messages only on completed connections (no peer: a send waits)",
     XPUB_VERBOSE = ZMQ_XPUB_VERBOSE, Int, WriteOnly, Zmq, XPUB => "1: pass on every subscription, duplicates too",
     ROUTER_RAW = ZMQ_ROUTER_RAW, Int, WriteOnly, Zmq, ROUTER => "1: raw TCP peers, no ZMTP (each message: peer id frame, data frame)",

@@ -1,7 +1,7 @@
 //! SPEC section 18: socket options by name. The rules (names, forms,
 //! ranges, socket types, read-only and refused options, the options the
 //! library owns), every read-write option's round trip, and options that
-//! really take effect: IMMEDIATE, CONFLATE, RECONNECT_IVL, heartbeats, TCP
+//! really take effect: IMMEDIATE, CONFLATE, TCP_ACCEPT_FILTER, RECONNECT_IVL, heartbeats, TCP
 //! keepalive, XPUB_VERBOSE, REQ_RELAXED, SNDHWM, MAXMSGSIZE, SUBSCRIBE.
 
 mod common;
@@ -190,7 +190,7 @@ fn bytes_value(name: &str) -> Vec<u8> {
 #[test]
 fn every_read_write_option_round_trips() {
     let listed = header_options();
-    assert_eq!(listed.len(), 76, "the header lists every option");
+    assert_eq!(listed.len(), 77, "the header lists every option");
     let mut checked = 0;
     for o in listed.iter().filter(|o| o.access == "rw") {
         let t = o.types.first().map_or(PAIR, |t| type_number(t));
@@ -649,6 +649,45 @@ fn conflate_keeps_only_the_last_message() {
             assert_eq!(recv_one(pull, 300), Err(TIMED_OUT), "nothing but the last");
         } else {
             assert_eq!(first, b"m0");
+        }
+        destroy(push);
+        destroy(pull);
+    }
+}
+
+/// TCP_ACCEPT_FILTER: a listener accepts only the addresses listed (set
+/// before the bind), an IPv4 listener and a dual-stack one alike (where an
+/// IPv4 peer comes v4-mapped); "" clears the list. It is write-only, as in
+/// libzmq.
+#[test]
+fn tcp_accept_filter_admits_only_the_listed_addresses() {
+    let cases = [
+        (&b"127.0.0.1"[..], "127.0.0.1", true),
+        (&b"127.0.0.1"[..], "*", true),
+        (&b"10.255.255.1"[..], "127.0.0.1", false),
+        (&b"10.255.255.1"[..], "*", false),
+        (&b""[..], "127.0.0.1", true),
+    ];
+    for (filter, host, admitted) in cases {
+        let pull = socket(PULL);
+        if filter.is_empty() {
+            set_bytes_ok(pull, "TCP_ACCEPT_FILTER", b"10.255.255.1");
+        }
+        set_bytes_ok(pull, "TCP_ACCEPT_FILTER", filter);
+        assert_eq!(get_bytes(pull, "TCP_ACCEPT_FILTER"), Err(NOT_SUPPORTED));
+        let bind = cstr(&format!("tcp://{host}:0"));
+        let port = zs_bind_endpoint(pull, bind.as_ptr(), HWM, HWM);
+        assert!(port > 0, "{}", last_error());
+        let push = socket(PUSH);
+        let ep = cstr(&format!("tcp://127.0.0.1:{port}"));
+        assert_eq!(zs_connect_endpoint(push, ep.as_ptr(), HWM, HWM), OK);
+        send(push, b"through the filter?");
+        let got = recv_one(pull, if admitted { WAIT_MS } else { 300 });
+        let case = format!("filter {filter:?} on {host}");
+        if admitted {
+            assert_eq!(got.as_deref(), Ok(&b"through the filter?"[..]), "{case}");
+        } else {
+            assert_eq!(got, Err(TIMED_OUT), "{case} refuses 127.0.0.1");
         }
         destroy(push);
         destroy(pull);

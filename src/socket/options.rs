@@ -166,6 +166,7 @@ impl SocketState {
                 v => Err(invalid(format!("ROUTER_MANDATORY: value {v} is negative"))),
             },
             (Owner::Mechanism, value) => self.set_mechanism_option(opt, value),
+            (Owner::AcceptFilter, OptValue::Bytes(b)) => self.set_accept_filter(opt, b),
             (_, value) => self.set_raw(opt, value),
         }
     }
@@ -184,6 +185,23 @@ impl SocketState {
             ));
         }
         self.set_raw(opt, value)
+    }
+
+    /// TCP_ACCEPT_FILTER. libzmq parses the address by the socket's
+    /// ZMQ_IPV6 at this moment, and an IPv4 peer's address has the form of
+    /// the listener it came to: plain on an IPv4 literal's (the library
+    /// binds those without IPv6), v4-mapped on a dual-stack one. So an IPv4
+    /// address is added in both forms; an IPv6 one (or "", which clears the
+    /// list) as it is.
+    fn set_accept_filter(&mut self, opt: &'static Opt, b: &[u8]) -> ZsResult<()> {
+        let ipv4 = !b.is_empty() && !b.contains(&b':');
+        if ipv4 {
+            self.sock.set_ipv6(false).map_err(zmq_refusal(opt))?;
+            let plain = self.set_raw(opt, OptValue::Bytes(b));
+            self.sock.set_ipv6(true).map_err(zmq_refusal(opt))?;
+            plain?;
+        }
+        self.set_raw(opt, OptValue::Bytes(b))
     }
 
     /// Set an option as libzmq takes it.
