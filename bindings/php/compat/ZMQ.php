@@ -1,7 +1,7 @@
 <?php
 
 use ZmqSocket\Security;
-use ZmqSocket\ZmqSocketException;
+use ZmqSocket\ZmqSocketException as ZsError;
 
 /**
  * php-zmq's ZMQ class: its constants, with php-zmq's values (built against
@@ -147,7 +147,7 @@ class ZMQ
     }
 
     /** Z85 text of $data (a multiple of 4 bytes long); null for "" or another length. */
-    public static function z85Encode($data): ?string
+    public static function z85encode($data): ?string
     {
         $data = (string) $data;
         if ($data === '' || strlen($data) % 4 !== 0) {
@@ -157,7 +157,7 @@ class ZMQ
     }
 
     /** The bytes of Z85 text (a multiple of 5 characters long); null for "" or text that is not Z85. */
-    public static function z85Decode($data): ?string
+    public static function z85decode($data): ?string
     {
         $data = (string) $data;
         if ($data === '' || strlen($data) % 5 !== 0) {
@@ -165,13 +165,13 @@ class ZMQ
         }
         try {
             return Security::z85Decode($data);
-        } catch (ZmqSocketException) {
+        } catch (ZsError) {
             return null;
         }
     }
 
     /** A new CURVE keypair: ["public_key" => Z85, "secret_key" => Z85]. */
-    public static function curveKeyPair(): array
+    public static function curvekeypair(): array
     {
         [$public, $secret] = array_values(Security::curveKeypair());
         return ['public_key' => $public, 'secret_key' => $secret];

@@ -27,18 +27,18 @@ class ZMQContext
     }
 
     /** A new ZMQSocket of $type (or the persistent one $persistent_id names). */
-    public function getSocket($type, $persistent_id = null, $on_new_socket = null): ZMQSocket
+    public function getsocket($type, $persistent_id = null, $on_new_socket = null): ZMQSocket
     {
         return new ZMQSocket($this, $type, $persistent_id, $on_new_socket);
     }
 
-    public function isPersistent(): bool
+    public function ispersistent(): bool
     {
         return $this->state->persistent;
     }
 
     /** Open sockets made through this context (through any ZMQContext sharing it). */
-    public function getSocketCount(): int
+    public function getsocketcount(): int
     {
         return $this->state->socketCount();
     }
@@ -74,5 +74,11 @@ class ZMQContext
     public function zsState(): ContextState
     {
         return $this->state;
+    }
+
+    /** var_dump() shows no properties, as for php-zmq's objects. */
+    public function __debugInfo(): array
+    {
+        return [];
     }
 }

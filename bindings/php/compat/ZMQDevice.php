@@ -2,7 +2,7 @@
 
 use ZmqSocket\Compat\Errno;
 use ZmqSocket\Socket;
-use ZmqSocket\ZmqSocketException;
+use ZmqSocket\ZmqSocketException as ZsError;
 
 /**
  * php-zmq's ZMQDevice: run() forwards whole messages between the frontend
@@ -27,7 +27,7 @@ class ZMQDevice
         $this->capture = $capture;
     }
 
-    public function setIdleCallback($idle_callback, $timeout = 0, $user_data = null): ZMQDevice
+    public function setidlecallback($idle_callback, $timeout = 0, $user_data = null): ZMQDevice
     {
         if (func_num_args() === 2 && !is_int($timeout)) {
             trigger_error('ZMQDevice::setIdleCallback(): The signature for setIdleCallback has changed, please update your code', E_USER_DEPRECATED);
@@ -38,30 +38,30 @@ class ZMQDevice
         return $this;
     }
 
-    public function setIdleTimeout($timeout): ZMQDevice
+    public function setidletimeout($timeout): ZMQDevice
     {
         $this->idle[1] = (int) $timeout;
         return $this;
     }
 
-    public function getIdleTimeout(): int
+    public function getidletimeout(): int
     {
         return $this->idle[1];
     }
 
-    public function setTimerCallback($timer_callback, $timeout, $user_data = null): ZMQDevice
+    public function settimercallback($timer_callback, $timeout, $user_data = null): ZMQDevice
     {
         $this->timer = [self::callable($timer_callback, 'setTimerCallback'), (int) $timeout, $user_data];
         return $this;
     }
 
-    public function setTimerTimeout($timeout): ZMQDevice
+    public function settimertimeout($timeout): ZMQDevice
     {
         $this->timer[1] = (int) $timeout;
         return $this;
     }
 
-    public function getTimerTimeout(): int
+    public function gettimertimeout(): int
     {
         return $this->timer[1];
     }
@@ -95,16 +95,18 @@ class ZMQDevice
                     $last = $now;
                 }
                 if ($this->timer[0] !== null && $this->timer[1] > 0 && $timerAt <= $now) {
-                    $timerAt = $now + $this->timer[1];
-                    if (!($this->timer[0])($this->timer[2])) {
+                    $go = ($this->timer[0])($this->timer[2]);
+                    $timerAt = $now + $this->timer[1]; // the timeout the callback may have changed
+                    if (!$go) {
                         return;
                     }
                 }
                 if (!$got) {
                     if ($this->idle[0] !== null && $this->idle[1] > 0
                         && $now - $last >= $this->idle[1] && $idleAt <= $now) {
+                        $go = ($this->idle[0])($this->idle[2]);
                         $idleAt = $now + $this->idle[1];
-                        if (!($this->idle[0])($this->idle[2])) {
+                        if (!$go) {
                             return;
                         }
                     }
@@ -117,7 +119,7 @@ class ZMQDevice
                     self::forward($back, $front, $capture);
                 }
             }
-        } catch (ZmqSocketException $e) {
+        } catch (ZsError $e) {
             throw Errno::exception(ZMQDeviceException::class, 'Failed to start the device', $e);
         }
     }
@@ -142,5 +144,11 @@ class ZMQDevice
         $frames = $from->recvMulti(-1.0);
         $capture?->sendMulti($frames, -1.0);
         $to->sendMulti($frames, -1.0);
+    }
+
+    /** var_dump() shows no properties, as for php-zmq's objects. */
+    public function __debugInfo(): array
+    {
+        return [];
     }
 }

@@ -2,7 +2,7 @@
 
 use ZmqSocket\Compat\Errno;
 use ZmqSocket\Socket;
-use ZmqSocket\ZmqSocketException;
+use ZmqSocket\ZmqSocketException as ZsError;
 
 /**
  * php-zmq's ZMQPoll: a set of ZMQSocket objects and PHP streams, polled
@@ -107,7 +107,7 @@ class ZMQPoll
                     }
                 }
             } while (!$ready && ($deadline === INF || microtime(true) < $deadline) && ($streams || $deadline !== INF));
-        } catch (ZmqSocketException $e) {
+        } catch (ZsError $e) {
             throw Errno::exception(ZMQPollException::class, 'Poll failed', $e);
         }
         $n = 0;
@@ -157,7 +157,7 @@ class ZMQPoll
     }
 
     /** The keys of the items that reported an error in the last poll() (zmqsocket reports none). */
-    public function getLastErrors(): array
+    public function getlasterrors(): array
     {
         return $this->errors;
     }
@@ -182,5 +182,11 @@ class ZMQPoll
             $out[$key] = $entry;
         }
         return $out;
+    }
+
+    /** var_dump() shows no properties, as for php-zmq's objects. */
+    public function __debugInfo(): array
+    {
+        return [];
     }
 }

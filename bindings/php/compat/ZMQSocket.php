@@ -4,7 +4,7 @@ use ZmqSocket\Compat\Errno;
 use ZmqSocket\Compat\Monitor;
 use ZmqSocket\Compat\SharedSocket;
 use ZmqSocket\Socket;
-use ZmqSocket\ZmqSocketException;
+use ZmqSocket\ZmqSocketException as ZsError;
 
 /**
  * php-zmq's ZMQSocket over a zmqsocket socket. Where php-zmq's behaviour
@@ -58,7 +58,7 @@ class ZMQSocket
         try {
             $isNew = false;
             $this->s = $ctx->socket((int) $type, $id, $isNew);
-        } catch (ZmqSocketException $e) {
+        } catch (ZsError $e) {
             throw Errno::exception(ZMQSocketException::class, 'Error creating socket', $e);
         }
         if (!$ctx->persistent) {
@@ -143,21 +143,21 @@ class ZMQSocket
             } else {
                 $s->socket->sendMulti($frames, $t);
             }
-        } catch (ZmqSocketException $e) {
+        } catch (ZsError $e) {
             return $this->sendFailed($e->getCode(), $e);
         }
         return $this;
     }
 
-    private function sendFailed(int $rc, ?ZmqSocketException $e = null)
+    private function sendFailed(int $rc, ?ZsError $e = null)
     {
-        if ($rc === ZmqSocketException::ZS_ERR_TIMED_OUT || $rc === ZmqSocketException::ZS_ERR_WOULD_BLOCK) {
+        if ($rc === ZsError::ZS_ERR_TIMED_OUT || $rc === ZsError::ZS_ERR_WOULD_BLOCK) {
             return false;
         }
-        if ($rc === ZmqSocketException::ZS_ERR_HOST_UNREACHABLE && !$this->s->routerMandatory) {
+        if ($rc === ZsError::ZS_ERR_HOST_UNREACHABLE && !$this->s->routerMandatory) {
             return $this; // libzmq's ROUTER drops it silently
         }
-        throw Errno::exception(ZMQSocketException::class, 'Failed to send message', $e ?? ZmqSocketException::fromLastError($rc));
+        throw Errno::exception(ZMQSocketException::class, 'Failed to send message', $e ?? ZsError::fromLastError($rc));
     }
 
     // ---------------------------------------------------------------------
@@ -175,7 +175,7 @@ class ZMQSocket
         }
         try {
             return $s->socket->recv(SharedSocket::seconds($t));
-        } catch (ZmqSocketException $e) {
+        } catch (ZsError $e) {
             return $this->recvFailed($e->getCode(), $e);
         }
     }
@@ -195,17 +195,17 @@ class ZMQSocket
                 return $s->socket->recvMultiNonBlocking() ?? false;
             }
             return $s->socket->recvMulti(SharedSocket::seconds($s->rcvtimeo));
-        } catch (ZmqSocketException $e) {
+        } catch (ZsError $e) {
             return $this->recvFailed($e->getCode(), $e);
         }
     }
 
-    private function recvFailed(int $rc, ?ZmqSocketException $e = null)
+    private function recvFailed(int $rc, ?ZsError $e = null)
     {
-        if ($rc === ZmqSocketException::ZS_ERR_TIMED_OUT || $rc === ZmqSocketException::ZS_ERR_WOULD_BLOCK) {
+        if ($rc === ZsError::ZS_ERR_TIMED_OUT || $rc === ZsError::ZS_ERR_WOULD_BLOCK) {
             return false;
         }
-        throw Errno::exception(ZMQSocketException::class, 'Failed to receive message', $e ?? ZmqSocketException::fromLastError($rc));
+        throw Errno::exception(ZMQSocketException::class, 'Failed to receive message', $e ?? ZsError::fromLastError($rc));
     }
 
     // ---------------------------------------------------------------------
@@ -224,7 +224,7 @@ class ZMQSocket
     }
 
     /** On a socket connected to a monitor endpoint: the next event, ["event", "value", "address"]. */
-    public function recvEvent($flags = 0): array
+    public function recvevent($flags = 0): array
     {
         $monitor = $this->s->monitor;
         $t = ((int) $flags & ZMQ::MODE_DONTWAIT) ? 0 : $this->s->rcvtimeo;
@@ -240,7 +240,7 @@ class ZMQSocket
         }
         try {
             $ev = $monitor->next($t);
-        } catch (ZmqSocketException $e) {
+        } catch (ZsError $e) {
             throw Errno::exception(ZMQSocketException::class, 'Invalid monitor message received', $e);
         }
         if ($ev === null) {
@@ -262,7 +262,7 @@ class ZMQSocket
         }
         try {
             $s->socket->bindEndpoint($dsn, $s->sndhwm, $s->rcvhwm);
-        } catch (ZmqSocketException $e) {
+        } catch (ZsError $e) {
             throw Errno::exception(ZMQSocketException::class, 'Failed to bind the ZMQ', $e);
         }
         $s->bind[$dsn] = true;
@@ -282,8 +282,8 @@ class ZMQSocket
         } else {
             try {
                 $s->socket->connectEndpoint($dsn, $s->sndhwm, $s->rcvhwm);
-            } catch (ZmqSocketException $e) {
-                if (!($force && $e->getCode() === ZmqSocketException::ZS_ERR_ALREADY_CONNECTED)) {
+            } catch (ZsError $e) {
+                if (!($force && $e->getCode() === ZsError::ZS_ERR_ALREADY_CONNECTED)) {
                     throw Errno::exception(ZMQSocketException::class, 'Failed to connect the ZMQ', $e);
                 }
             }
@@ -297,7 +297,7 @@ class ZMQSocket
         $dsn = (string) $dsn;
         try {
             $this->s->socket->unbindEndpoint($dsn);
-        } catch (ZmqSocketException $e) {
+        } catch (ZsError $e) {
             throw Errno::exception(ZMQSocketException::class, 'Failed to unbind the ZMQ socket', $e);
         }
         unset($this->s->bind[$dsn]);
@@ -313,7 +313,7 @@ class ZMQSocket
         } else {
             try {
                 $s->socket->disconnectEndpoint($dsn);
-            } catch (ZmqSocketException $e) {
+            } catch (ZsError $e) {
                 throw Errno::exception(ZMQSocketException::class, 'Failed to disconnect the ZMQ socket', $e);
             }
         }
@@ -322,7 +322,7 @@ class ZMQSocket
     }
 
     /** ["connect" => [...], "bind" => [...]]: the endpoints as given to connect() and bind(). */
-    public function getEndpoints(): array
+    public function getendpoints(): array
     {
         return ['connect' => array_keys($this->s->connect), 'bind' => array_keys($this->s->bind)];
     }
@@ -331,17 +331,17 @@ class ZMQSocket
     // Identity
     // ---------------------------------------------------------------------
 
-    public function getSocketType(): int
+    public function getsockettype(): int
     {
         return $this->s->type;
     }
 
-    public function isPersistent(): bool
+    public function ispersistent(): bool
     {
         return $this->persistentId !== null;
     }
 
-    public function getPersistentId(): ?string
+    public function getpersistentid(): ?string
     {
         return $this->persistentId;
     }
@@ -365,7 +365,7 @@ class ZMQSocket
         return self::$options[$key] ?? null;
     }
 
-    public function setSockOpt($key, $value): ZMQSocket
+    public function setsockopt($key, $value): ZMQSocket
     {
         $key = (int) $key;
         $opt = self::option($key);
@@ -374,7 +374,7 @@ class ZMQSocket
         }
         [$php, $zs] = $opt;
         $s = $this->s;
-        $fail = static fn (ZmqSocketException $e) =>
+        $fail = static fn (ZsError $e) =>
             Errno::exception(ZMQSocketException::class, "Failed to set socket $php option", $e);
         switch ($key) {
             case ZMQ::SOCKOPT_TYPE:
@@ -394,7 +394,7 @@ class ZMQSocket
                 try {
                     $s->socket->setOption('SNDHWM', (int) $value);
                     $s->socket->setOption('RCVHWM', (int) $value);
-                } catch (ZmqSocketException $e) {
+                } catch (ZsError $e) {
                     throw $fail($e);
                 }
                 $s->sndhwm = $s->rcvhwm = (int) $value;
@@ -405,11 +405,14 @@ class ZMQSocket
                 }
                 $s->routerMandatory = (int) $value !== 0;
                 return $this;
+            case ZMQ::SOCKOPT_ZAP_DOMAIN:
+            case ZMQ::SOCKOPT_IPV6:
             case ZMQ::SOCKOPT_IPV4ONLY:
-                if ((int) $value === 0) {
-                    return $this; // every zmqsocket socket is dual-stack already
-                }
-                throw new ZMQSocketException("Failed to set socket $php option: Operation not supported", Errno::ENOTSUP);
+                // zmqsocket decides these itself (SPEC 8, 19: every socket is
+                // dual-stack and has its ZAP domain): the value set is kept
+                // and read back, and changes nothing
+                $s->held[$key] = is_string($value) && $key === ZMQ::SOCKOPT_ZAP_DOMAIN ? $value : (int) $value;
+                return $this;
             case ZMQ::SOCKOPT_SUBSCRIBE:
             case ZMQ::SOCKOPT_UNSUBSCRIBE:
                 if ($s->type !== ZMQ::SOCKET_SUB) {
@@ -424,7 +427,15 @@ class ZMQSocket
         }
         try {
             $this->setByName($zs, $value);
-        } catch (ZmqSocketException $e) {
+        } catch (ZsError $e) {
+            if ($key === ZMQ::SOCKOPT_IDENTITY && $e->getCode() === ZsError::ZS_ERR_WRONG_STATE
+                && strlen((string) $value) <= 255) {
+                // libzmq takes an identity after a bind (for later
+                // connections); zmqsocket only before the first (SPEC 4):
+                // kept and read back, not applied
+                $s->held[$key] = (string) $value;
+                return $this;
+            }
             throw $fail($e);
         }
         if ($key === ZMQ::SOCKOPT_SNDHWM) {
@@ -442,8 +453,8 @@ class ZMQSocket
         $asInt = is_int($value) || is_bool($value) || is_float($value) || (is_string($value) && is_numeric($value));
         try {
             $socket->setOption($name, $asInt ? (int) $value : (string) $value);
-        } catch (ZmqSocketException $e) {
-            $wrongForm = $e->getCode() === ZmqSocketException::ZS_ERR_INVALID_ARGUMENT
+        } catch (ZsError $e) {
+            $wrongForm = $e->getCode() === ZsError::ZS_ERR_INVALID_ARGUMENT
                 && preg_match('/ is an? (integer|bytes) option /', $e->getMessage());
             if (!$wrongForm) {
                 throw $e;
@@ -452,7 +463,7 @@ class ZMQSocket
         }
     }
 
-    public function getSockOpt($key)
+    public function getsockopt($key)
     {
         $key = (int) $key;
         $opt = self::option($key);
@@ -469,18 +480,24 @@ class ZMQSocket
             case ZMQ::SOCKOPT_HWM:
                 return $s->sndhwm;
             case ZMQ::SOCKOPT_IPV4ONLY:
-                return 0;
+                return $s->held[$key] ?? 0;
             case ZMQ::SOCKOPT_ROUTER_MANDATORY:
-                if ($s->type === ZMQ::SOCKET_ROUTER) {
-                    return (int) $s->routerMandatory;
-                }
-                break;
+            case ZMQ::SOCKOPT_CONFLATE:
+                // write-only in php-zmq (libzmq does not report them)
+                throw new ZMQSocketException("Unknown option key $key", ZMQ::ERR_INTERNAL);
             case ZMQ::SOCKOPT_TYPE:
                 return $s->type;
+            case ZMQ::SOCKOPT_ZAP_DOMAIN:
+            case ZMQ::SOCKOPT_IPV6:
+            case ZMQ::SOCKOPT_IDENTITY:
+                if (isset($s->held[$key])) {
+                    return $s->held[$key];
+                }
+                break;
         }
         try {
             $v = $s->socket->getOption($zs);
-        } catch (ZmqSocketException $e) {
+        } catch (ZsError $e) {
             throw Errno::exception(ZMQSocketException::class, "Failed to get the option $php value", $e);
         }
         if ($key === ZMQ::SOCKOPT_FD) {
@@ -498,5 +515,11 @@ class ZMQSocket
     public function zsSocket(): Socket
     {
         return $this->s->socket;
+    }
+
+    /** var_dump() shows no properties, as for php-zmq's objects. */
+    public function __debugInfo(): array
+    {
+        return [];
     }
 }

@@ -45,6 +45,8 @@ final class SharedSocket
      * unknown peer is dropped here, as libzmq drops it.
      */
     public bool $routerMandatory = false;
+    /** SOCKOPT_ZAP_DOMAIN, IPV6, IPV4ONLY as set: kept, not applied (see ZMQSocket::setsockopt). */
+    public array $held = [];
     /** The socket whose events this one reads with recvEvent() (connected to its monitor endpoint). */
     public ?Monitor $monitor = null;
 
