@@ -16,6 +16,7 @@ class ZMQContext
     public function __construct($io_threads = 1, $persistent = true)
     {
         $this->state = ContextState::get((int) $io_threads, (bool) $persistent);
+        ContextState::attach($this, $this->state);
     }
 
     /** The process-wide shared context (persistent). */
@@ -23,6 +24,7 @@ class ZMQContext
     {
         $ctx = (new ReflectionClass(self::class))->newInstanceWithoutConstructor();
         $ctx->state = ContextState::acquire();
+        ContextState::attach($ctx, $ctx->state);
         return $ctx;
     }
 
@@ -68,12 +70,6 @@ class ZMQContext
             throw new ZMQContextException('Unknown option key', ZMQ::ERR_INTERNAL);
         }
         return $this->state->maxSockets;
-    }
-
-    /** @internal for ZMQSocket */
-    public function zsState(): ContextState
-    {
-        return $this->state;
     }
 
     /** var_dump() shows no properties, as for php-zmq's objects. */

@@ -1,6 +1,7 @@
 <?php
 
 use ZmqSocket\Compat\Errno;
+use ZmqSocket\Compat\SharedSocket;
 use ZmqSocket\Socket;
 use ZmqSocket\ZmqSocketException as ZsError;
 
@@ -77,9 +78,9 @@ class ZMQDevice
     /** Forward until a callback returns false; ZMQDeviceException when a socket fails. */
     public function run(): void
     {
-        $front = $this->front->zsSocket();
-        $back = $this->back->zsSocket();
-        $capture = $this->capture?->zsSocket();
+        $front = SharedSocket::of($this->front);
+        $back = SharedSocket::of($this->back);
+        $capture = $this->capture === null ? null : SharedSocket::of($this->capture);
         $items = [[$front, ZMQ::POLL_IN], [$back, ZMQ::POLL_IN]];
         $now = ZMQ::clock();
         $last = $now;

@@ -1,6 +1,7 @@
 <?php
 
 use ZmqSocket\Compat\Errno;
+use ZmqSocket\Compat\SharedSocket;
 use ZmqSocket\Socket;
 use ZmqSocket\ZmqSocketException as ZsError;
 
@@ -82,7 +83,7 @@ class ZMQPoll
         $streams = [];
         foreach ($this->items as $key => [$entry, $events]) {
             if ($entry instanceof ZMQSocket) {
-                $sockets[$key] = [$entry->zsSocket(), $events & (ZMQ::POLL_IN | ZMQ::POLL_OUT)];
+                $sockets[$key] = [SharedSocket::of($entry), $events & (ZMQ::POLL_IN | ZMQ::POLL_OUT)];
             } else {
                 $streams[$key] = [$entry, $events];
             }

@@ -1,9 +1,9 @@
 <?php
 
+use ZmqSocket\Compat\ContextState;
 use ZmqSocket\Compat\Errno;
 use ZmqSocket\Compat\Monitor;
 use ZmqSocket\Compat\SharedSocket;
-use ZmqSocket\Socket;
 use ZmqSocket\ZmqSocketException as ZsError;
 
 /**
@@ -54,13 +54,14 @@ class ZMQSocket
             );
         }
         $id = $persistent_id === null ? null : (string) $persistent_id;
-        $ctx = $ZMQContext->zsState();
+        $ctx = ContextState::of($ZMQContext);
         try {
             $isNew = false;
             $this->s = $ctx->socket((int) $type, $id, $isNew);
         } catch (ZsError $e) {
             throw Errno::exception(ZMQSocketException::class, 'Error creating socket', $e);
         }
+        SharedSocket::attach($this, $this->s);
         if (!$ctx->persistent) {
             $this->context = $ZMQContext; // php-zmq keeps a non-persistent context alive with its sockets
         }
@@ -509,12 +510,6 @@ class ZMQSocket
             return $stream;
         }
         return $v;
-    }
-
-    /** @internal for ZMQPoll and ZMQDevice */
-    public function zsSocket(): Socket
-    {
-        return $this->s->socket;
     }
 
     /** var_dump() shows no properties, as for php-zmq's objects. */

@@ -23,6 +23,8 @@ final class ContextState
     /** @var array<string, SharedSocket> persistent sockets by key */
     private static array $sockets = [];
     private static int $pid = 0;
+    /** @var ?\WeakMap<\ZMQContext, ContextState> each ZMQContext's state */
+    private static ?\WeakMap $of = null;
 
     public int $maxSockets = self::MAX_SOCKETS_DEFAULT;
     /** @var \WeakMap<SharedSocket, true> */
@@ -52,6 +54,19 @@ final class ContextState
     {
         self::forgetParent();
         return self::$contexts[$key] ??= new self(true, $shared);
+    }
+
+    /** Record $ctx's state (ZMQContext's constructor and acquire()). */
+    public static function attach(\ZMQContext $ctx, self $state): void
+    {
+        self::$of ??= new \WeakMap();
+        self::$of[$ctx] = $state;
+    }
+
+    /** The state of a ZMQContext (kept here, not as a method php-zmq's API lacks). */
+    public static function of(\ZMQContext $ctx): self
+    {
+        return self::$of[$ctx];
     }
 
     /** A new socket of this context, or the persistent one $id names. */

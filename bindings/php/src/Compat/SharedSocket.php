@@ -50,6 +50,22 @@ final class SharedSocket
     /** The socket whose events this one reads with recvEvent() (connected to its monitor endpoint). */
     public ?Monitor $monitor = null;
 
+    /** @var ?\WeakMap<\ZMQSocket, SharedSocket> */
+    private static ?\WeakMap $of = null;
+
+    /** Record the socket a ZMQSocket object reaches (its constructor). */
+    public static function attach(\ZMQSocket $object, self $s): void
+    {
+        self::$of ??= new \WeakMap();
+        self::$of[$object] = $s;
+    }
+
+    /** The zmqsocket Socket of a ZMQSocket (for ZMQPoll and ZMQDevice). */
+    public static function of(\ZMQSocket $object): Socket
+    {
+        return self::$of[$object]->socket;
+    }
+
     public function __construct(int $type, public readonly ContextState $context)
     {
         $this->socket = new Socket($type);
