@@ -478,13 +478,12 @@ class ZMQSocket
                 return $s->sndtimeo;
             case ZMQ::SOCKOPT_RCVTIMEO:
                 return $s->rcvtimeo;
-            case ZMQ::SOCKOPT_HWM:
-                return $s->sndhwm;
             case ZMQ::SOCKOPT_IPV4ONLY:
                 return $s->held[$key] ?? 0;
+            case ZMQ::SOCKOPT_HWM:
             case ZMQ::SOCKOPT_ROUTER_MANDATORY:
             case ZMQ::SOCKOPT_CONFLATE:
-                // write-only in php-zmq (libzmq does not report them)
+                // write-only in php-zmq
                 throw new ZMQSocketException("Unknown option key $key", ZMQ::ERR_INTERNAL);
             case ZMQ::SOCKOPT_TYPE:
                 return $s->type;
@@ -500,6 +499,10 @@ class ZMQSocket
             $v = $s->socket->getOption($zs);
         } catch (ZsError $e) {
             throw Errno::exception(ZMQSocketException::class, "Failed to get the option $php value", $e);
+        }
+        if ($key === ZMQ::SOCKOPT_CURVE_PUBLICKEY || $key === ZMQ::SOCKOPT_CURVE_SECRETKEY
+            || $key === ZMQ::SOCKOPT_CURVE_SERVERKEY) {
+            return \ZmqSocket\Security::z85Decode($v); // php-zmq reads the 32 raw bytes
         }
         if ($key === ZMQ::SOCKOPT_FD) {
             // php-zmq gives a stream for stream_select() / ZMQPoll

@@ -69,6 +69,8 @@ final class SharedSocket
     public function __construct(int $type, public readonly ContextState $context)
     {
         $this->socket = new Socket($type);
+        $this->socket->setOption('SNDHWM', self::DEFAULT_HWM);
+        $this->socket->setOption('RCVHWM', self::DEFAULT_HWM);
         $this->handle = $this->socket->getHandle();
         $this->type = $type;
         $this->pid = getmypid();
