@@ -85,11 +85,11 @@ abstract class CompatTestCase extends TestCase
     }
 
     /** Start $code in the extension's php; returns [process, stdout pipe]. The caller waits with finish(). */
-    protected static function startExtension(string $code): array
+    protected static function startExtension(string $code, string ...$args): array
     {
         $env = getenv();
         unset($env['PHP_INI_SCAN_DIR']);
-        $p = proc_open([PHP_BINARY, '-r', $code], [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null, $env);
+        $p = proc_open([PHP_BINARY, '-r', $code, '--', ...$args], [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null, $env);
         self::assertIsResource($p);
         fclose($pipes[0]);
         return [$p, $pipes];
