@@ -8,7 +8,7 @@
 # extension (php-zmq). If they are missing and this runs as root with
 # apt-get, it installs php-cli, phpunit and php-zmq; if it cannot, it prints
 # one line saying the suite was skipped and why, and exits 0. Otherwise it
-# exits with PHPUnit's status.
+# exits non-zero if any pass below failed.
 #
 # The library under test is $ZMQSOCKET_LIB, else the checkout's
 # target/release/libzmqsocket.so.
@@ -18,6 +18,11 @@
 # then insists that it is in use), so that Socket::send and Socket::recv go
 # through it, and once through FFI alone. Without php-config the first
 # pass is skipped, with one line saying why.
+#
+# Then tests/compat/run-phpt.sh judges the php-zmq layer (compat/) by
+# php-zmq's own phpt suite, against the zmq extension as the baseline; it
+# skips, with one line, where it cannot fetch the suite. Any failing pass
+# makes the exit status non-zero.
 
 set -u
 
@@ -84,4 +89,5 @@ if [ -f "$EXT" ]; then
 fi
 echo "php: the suite through FFI alone"
 env ZS_EXPECT_NATIVE=0 php -d ffi.enable=1 "$PHPUNIT" -c "$HERE/phpunit.xml" "$@" || status=$?
+sh "$HERE/tests/compat/run-phpt.sh" || status=$?
 exit "$status"
