@@ -196,6 +196,10 @@ if [ "$k" -gt 0 ]; then
         fi
         d=
         [ -f "$WORK/run-layer/$b.diff" ] && d=" ($WORK/run-layer/$b.diff)"
+        if [ "$r" = SKIPPED ]; then
+            why=$(grep -F "[run-layer/$t]" "$WORK/run-layer.log" | sed -n 's/.*\] reason: //p' | head -n 1)
+            d=" (skip reason: ${why:-none given})"
+        fi
         echo "  ${r:-MISSING} $t$d"
     done <"$WORK/regressions"
 fi
