@@ -10,7 +10,10 @@
  * libzmq.
  *
  * Rows:
- *   (a) php-zmq: ZMQSocket::send / ZMQSocket::recv loops on both sides;
+ *   (a) php-zmq: ZMQSocket::send / ZMQSocket::recv loops on both sides
+ *       (zmqSender() / zmqReceiver(): plain php-zmq code, new ZMQContext,
+ *       getSocket, bind('tcp://127.0.0.1:*'), SOCKOPT_LAST_ENDPOINT, both
+ *       HWMs 1000, send/recv), on the php-zmq extension;
  *   (b) zmqsocket: Socket::send / Socket::recv loops through the binding;
  *   (c) zmqsocket: Socket::pump on the sender, Socket::drain on the receiver
  *       (drain's elapsed_ns is first-to-last already), both with
@@ -21,6 +24,14 @@
  * built; ZMQSOCKET_PHP_EXT passes it on to the sender and receiver), the
  * per-message rows go through it, and the default rows add
  *   (f) zmqsocket: Socket::send / Socket::recv through FFI alone.
+ * The php-zmq compatibility layer (bindings/php/compat) runs row (a)'s code
+ * itself, the same functions, in sender and receiver processes started
+ * with compat/php-nozmq (php without the zmq extension) and bootstrap.php
+ * required by this file (not auto_prepend_file):
+ *   (g) the layer through FFI alone (no zmqsocket_native extension);
+ *   (h) the layer with the zmqsocket_native extension loaded
+ *       (-d extension=$ZMQSOCKET_PHP_EXT), a default row when it is set.
+ * Goals (issue 20, item 6): (g) >= 0.70x php-zmq, (h) >= 1.0x.
  * Every socket has both HWMs at 1000 (libzmq's and php-zmq's default;
  * zmqsocket's own default is 100, so the zmqsocket rows set 1000). Each row
  * is the median of --runs runs (21 by default), the rows alternating
@@ -28,7 +39,9 @@
  * side-by-side ratios of run i of the row over run i of row (a).
  *
  *   php -d ffi.enable=1 bench.php [--quick] [--runs=R] [--messages=N]
- *                                 [--size=B] [--rows=abc] [--micro]
+ *                                 [--size=B] [--rows=abcfgh] [--micro]
+ *
+ * Default rows: abcg, or abfcgh with ZMQSOCKET_PHP_EXT set and loaded.
  *
  * --quick: 3 runs of 200,000 messages. --micro: also the per-call costs in
  * one process (where the per-message time goes), see micro().
@@ -68,6 +81,10 @@ const ROWS = [
     // With the zmqsocket_native extension loaded, (b) uses it; (f) is (b)
     // through FFI only, for comparison.
     'f' => 'zmqsocket Socket::send/recv, FFI',
+    // The php-zmq layer running row (a)'s code, without the zmq extension:
+    // (g) through FFI alone, (h) with the zmqsocket_native extension.
+    'g' => 'php-zmq loop, layer via FFI',
+    'h' => 'php-zmq loop, layer + native ext',
 ];
 // How each row's [sender, receiver] works.
 const SIDES = [
@@ -77,8 +94,11 @@ const SIDES = [
     'd' => ['pump', 'recv'],
     'e' => ['send', 'drain'],
     'f' => ['send', 'recv'],
+    'g' => ['php-zmq', 'php-zmq'],
+    'h' => ['php-zmq', 'php-zmq'],
 ];
-// Goals (issue 4, item 5): row => [minimum ratio vs (a), minimum ratio vs raw libzmq or null].
+// Goals (issue 4, item 5; issue 20, item 6 for g and h):
+// row => [minimum ratio vs (a), minimum ratio vs raw libzmq or null].
 const GOALS = [
     'a' => [null, null],
     'b' => [0.7, null],
@@ -86,7 +106,11 @@ const GOALS = [
     'd' => [null, null],
     'e' => [null, null],
     'f' => [null, null],
+    'g' => [0.7, null],
+    'h' => [1.0, null],
 ];
+// The rows whose processes run the layer (php-nozmq + bootstrap.php).
+const LAYER_ROWS = ['g', 'h'];
 
 function fail(string $why): never
 {
@@ -123,6 +147,46 @@ function intOption(array $opts, string $name, int $default, int $min): int
 // The two roles, each in its own process
 // ---------------------------------------------------------------------------
 
+/*
+ * Rows (a), (g) and (h) run these two functions: php-zmq code only, so
+ * that the layer's rows time the very code row (a) times on the php-zmq
+ * extension.
+ */
+
+/** php-zmq: bind PULL to a free port, say it, receive N messages, say the result. */
+function zmqReceiver(int $n, callable $say): void
+{
+    $ctx = new ZMQContext(1, false);
+    $pull = $ctx->getSocket(ZMQ::SOCKET_PULL);
+    $pull->setSockOpt(ZMQ::SOCKOPT_RCVHWM, HWM);
+    $pull->setSockOpt(ZMQ::SOCKOPT_SNDHWM, HWM);
+    $pull->bind('tcp://127.0.0.1:*');
+    $endpoint = $pull->getSockOpt(ZMQ::SOCKOPT_LAST_ENDPOINT);
+    $say('port ' . substr($endpoint, strrpos($endpoint, ':') + 1));
+    $bytes = strlen($pull->recv());
+    $t0 = hrtime(true);
+    for ($i = 1; $i < $n; $i++) {
+        $bytes += strlen($pull->recv());
+    }
+    $elapsed = hrtime(true) - $t0;
+    $say("result $n $bytes $elapsed");
+}
+
+/** php-zmq: connect PUSH to $endpoint, send N messages; they leave before exit. */
+function zmqSender(int $n, string $payload, string $endpoint): void
+{
+    $ctx = new ZMQContext(1, false);
+    $push = $ctx->getSocket(ZMQ::SOCKET_PUSH);
+    $push->setSockOpt(ZMQ::SOCKOPT_SNDHWM, HWM);
+    $push->setSockOpt(ZMQ::SOCKOPT_RCVHWM, HWM);
+    $push->setSockOpt(ZMQ::SOCKOPT_LINGER, -1);
+    $push->connect($endpoint);
+    for ($i = 0; $i < $n; $i++) {
+        $push->send($payload);
+    }
+    // The context's termination at exit waits until everything has left.
+}
+
 /** Bind, say "port P", receive N messages, say "result <received> <bytes> <elapsed_ns>". */
 function receiver(string $row, int $n, int $size): void
 {
@@ -131,20 +195,7 @@ function receiver(string $row, int $n, int $size): void
         fflush(STDOUT);
     };
     if (SIDES[$row][1] === 'php-zmq') {
-        $ctx = new ZMQContext(1, false);
-        $pull = new ZMQSocket($ctx, ZMQ::SOCKET_PULL);
-        $pull->setSockOpt(ZMQ::SOCKOPT_RCVHWM, HWM);
-        $pull->setSockOpt(ZMQ::SOCKOPT_SNDHWM, HWM);
-        $pull->bind('tcp://127.0.0.1:*');
-        $endpoint = $pull->getSockOpt(ZMQ::SOCKOPT_LAST_ENDPOINT);
-        $say('port ' . substr($endpoint, strrpos($endpoint, ':') + 1));
-        $bytes = strlen($pull->recv());
-        $t0 = hrtime(true);
-        for ($i = 1; $i < $n; $i++) {
-            $bytes += strlen($pull->recv());
-        }
-        $elapsed = hrtime(true) - $t0;
-        $say("result $n $bytes $elapsed");
+        zmqReceiver($n, $say);
         return;
     }
     choosePath($row);
@@ -173,16 +224,7 @@ function sender(string $row, int $n, int $size, int $port): void
     $payload = str_repeat('x', $size);
     $endpoint = "tcp://127.0.0.1:$port";
     if (SIDES[$row][0] === 'php-zmq') {
-        $ctx = new ZMQContext(1, false);
-        $push = new ZMQSocket($ctx, ZMQ::SOCKET_PUSH);
-        $push->setSockOpt(ZMQ::SOCKOPT_SNDHWM, HWM);
-        $push->setSockOpt(ZMQ::SOCKOPT_RCVHWM, HWM);
-        $push->setSockOpt(ZMQ::SOCKOPT_LINGER, -1);
-        $push->connect($endpoint);
-        for ($i = 0; $i < $n; $i++) {
-            $push->send($payload);
-        }
-        // The context's termination at exit waits until everything has left.
+        zmqSender($n, $payload, $endpoint);
         return;
     }
     choosePath($row);
@@ -229,12 +271,21 @@ function choosePath(string $row): void
     }
 }
 
-/** @return resource a php process running this file with $args; stdout piped */
-function spawn(array $args, &$stdout)
+/**
+ * @return resource a php process running this file with $args for $row;
+ * stdout piped. Rows (g) and (h) run under compat/php-nozmq (php without
+ * the zmq extension; it adds ffi.enable=1), (g) without the native
+ * extension; the others under this php, with the native extension when
+ * ZMQSOCKET_PHP_EXT names it.
+ */
+function spawn(string $row, array $args, &$stdout)
 {
-    $cmd = [PHP_BINARY, '-d', 'ffi.enable=1'];
     $ext = getenv('ZMQSOCKET_PHP_EXT');
-    if (is_string($ext) && $ext !== '') {
+    $withExt = is_string($ext) && $ext !== '' && $row !== 'g';
+    $cmd = in_array($row, LAYER_ROWS, true)
+        ? [__DIR__ . '/../compat/php-nozmq']
+        : [PHP_BINARY, '-d', 'ffi.enable=1'];
+    if ($withExt) {
         $cmd = array_merge($cmd, ['-d', "extension=$ext"]);
     }
     $cmd = array_merge($cmd, [__FILE__], $args);
@@ -281,13 +332,13 @@ function runOnce(string $row, int $n, int $size): float
     // A watchdog against hangs, far above any plausible run time.
     $deadline = hrtime(true) + (60 + intdiv($n, 20_000)) * 1_000_000_000;
     $common = ["--row=$row", "--messages=$n", "--size=$size"];
-    $recv = spawn(array_merge(['--role=recv'], $common), $recvOut);
+    $recv = spawn($row, array_merge(['--role=recv'], $common), $recvOut);
     $line = nextLine($recvOut, $deadline);
     if ($line === null || !preg_match('~^port (\d+)$~', $line, $m) || (int) $m[1] <= 0) {
         proc_terminate($recv, 9);
         fail("row $row: the receiver did not say its port (said " . var_export($line, true) . ')');
     }
-    $send = spawn(array_merge(['--role=send', "--port={$m[1]}"], $common), $sendOut);
+    $send = spawn($row, array_merge(['--role=send', "--port={$m[1]}"], $common), $sendOut);
     $line = nextLine($recvOut, $deadline);
     $ok = $line !== null && preg_match('~^result (\d+) (\d+) (\d+)$~', $line, $r);
     if (!$ok) {
@@ -342,10 +393,13 @@ function main(array $opts): int
     $runs = intOption($opts, 'runs', $quick ? 3 : 21, 1);
     $n = intOption($opts, 'messages', $quick ? 200_000 : 1_000_000, 2);
     $size = intOption($opts, 'size', 100, 1);
-    $rows = str_split((string) ($opts['rows'] ?? (nativeForChildren() ? 'abfc' : 'abc')));
+    $rows = str_split((string) ($opts['rows'] ?? (nativeForChildren() ? 'abfcgh' : 'abcg')));
     foreach ($rows as $row) {
         if (!isset(ROWS[$row])) {
-            fail("--rows takes letters among abcdef, not $row");
+            fail('--rows takes letters among ' . implode('', array_keys(ROWS)) . ", not $row");
+        }
+        if ($row === 'h' && !nativeForChildren()) {
+            fail('row h needs the zmqsocket_native extension (ZMQSOCKET_PHP_EXT, loaded here too)');
         }
     }
     $raw = null;
@@ -614,6 +668,17 @@ if (!isset(ROWS[$row])) {
 }
 $n = intOption($opts, 'messages', 0, 2);
 $size = intOption($opts, 'size', 0, 1);
+if (in_array($row, LAYER_ROWS, true)) {
+    // The layer's rows: php-zmq's classes must be the layer's, over the
+    // path the row names (FFI alone for g, the native extension for h).
+    if (extension_loaded('zmq')) {
+        fail("row $row: the zmq extension is loaded (run under compat/php-nozmq)");
+    }
+    require __DIR__ . '/../compat/bootstrap.php';
+    if (Library::native() !== ($row === 'h')) {
+        fail("row $row: the native extension is " . (Library::native() ? '' : 'not ') . 'in use');
+    }
+}
 if ($role === 'recv') {
     receiver($row, $n, $size);
 } elseif ($role === 'send') {

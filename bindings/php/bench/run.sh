@@ -1,7 +1,11 @@
 #!/bin/sh
 # The PHP benchmark (bench.php): php-zmq's send/recv loop against
-# zmqsocket's per-message calls and pump/drain, through the PHP binding.
-# `make bench` calls this; it works from any directory:
+# zmqsocket's per-message calls and pump/drain, through the PHP binding,
+# and against the same php-zmq loop on zmqsocket's php-zmq layer
+# (bindings/php/compat: rows (g) FFI alone, (h) with the native extension;
+# their processes run under compat/php-nozmq, php without zmq).
+# `make bench` calls this (make bench BENCH_ARGS=--quick for a short run);
+# it works from any directory:
 #
 #   sh bindings/php/bench/run.sh [--quick] [other bench.php options]
 #
@@ -35,7 +39,8 @@ if [ -z "${ZMQSOCKET_LIB:-}" ] && [ ! -f "$REPO/target/release/libzmqsocket.so" 
 fi
 
 # The optional native per-message path (bindings/php/ext): built here if
-# it can be; row (b) then goes through it and row (f) through FFI alone.
+# it can be; rows (b) and (h) then go through it, rows (f) and (g) through
+# FFI alone.
 EXT=${ZMQSOCKET_PHP_EXT:-$REPO/build/php/zmqsocket_native.so}
 if [ -z "${ZMQSOCKET_PHP_EXT:-}" ]; then
     ZMQSOCKET_PHP_EXT_OUT=$EXT sh "$HERE/../ext/build.sh" || exit 1
