@@ -57,10 +57,15 @@
  *   (NULL, PLAIN and CURVE alike; with no rules everyone gets in); before
  *   that none runs and no handshake waits for one. While one runs,
  *   zs_destroy_all stops it before the context terminates (libzmq cannot
- *   answer ZAP then): a connection still in its handshake at that moment
- *   loses the messages queued for it. The domain makes libzmq refuse ZMTP
- *   1.0 and 2.0 peers
- *   (libzmq 2.x and 3.x), on every socket: libzmq cannot authenticate them
+ *   answer ZAP then), after waiting, up to each socket's linger (and its
+ *   HANDSHAKE_IVL), for the connects whose first attempt is still going
+ *   and the connections still in their handshake; zs_socket_destroy waits
+ *   for its socket's the same way, up to 250 ms (libzmq does not finish a
+ *   handshake that needs ZAP once the socket is closed). So a process
+ *   that sends and exits at once delivers what it sent. A handshake that
+ *   outlives the wait fails, and the messages queued for it are lost. The domain
+ *   makes libzmq refuse ZMTP 1.0 and 2.0 peers (libzmq 2.x and 3.x), on
+ *   every socket: libzmq cannot authenticate them
  *   (their handshake has no mechanism and skips ZAP), so letting them in
  *   would bypass the rules, and without it libzmq takes any byte stream
  *   whose first byte is not 0xff for a ZMTP 1.0 peer, so a port scanner's
@@ -715,6 +720,9 @@ int32_t zs_socket_new_connected(int32_t type,
  * background for up to the socket's linger (1000 ms by default), and
  * libzmq releases its ports in the background too: to bind a port again
  * at once, zs_unbind_from_port (or zs_close) it before destroying.
+ * While a ZAP handler runs (see the conventions above), a socket with a
+ * connection still in its handshake is closed once the handshake ends, or
+ * after 250 ms at most: libzmq would not finish it after the close.
  * Destroying twice gives ZS_ERR_BAD_HANDLE.
  */
 int32_t zs_socket_destroy(zs_socket s);

@@ -288,12 +288,19 @@ fn reply_to(request: &[Vec<u8>]) -> Vec<Vec<u8>> {
 }
 
 /// How long the handler waits for a request before it looks at its stop
-/// flag: the most a zs_destroy_all waits for it.
+/// flag, should the wake-up message not come.
 const STOP_CHECK_MS: i64 = 50;
+
+/// The handler's wake-up endpoint (one handler per context, so one name).
+const WAKE_ENDPOINT: &str = "inproc://zmqsocket.zap.wake";
 
 /// A context's ZAP handler thread.
 pub struct Handler {
     stop: Arc<AtomicBool>,
+    /// Wakes the thread from its poll at stop, so that a stop does not
+    /// wait out STOP_CHECK_MS (a Mutex: the table holding the handler is
+    /// shared between threads, and a libzmq socket is not).
+    wake: Mutex<zmq::Socket>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -304,14 +311,21 @@ impl Handler {
         let rep = ctx.socket(zs_socket_type::ZS_REP).map_err(fail)?;
         rep.set_linger(0).map_err(fail)?;
         rep.bind("inproc://zeromq.zap.01").map_err(fail)?;
+        let woken = ctx.socket(zs_socket_type::ZS_PAIR).map_err(fail)?;
+        woken.set_linger(0).map_err(fail)?;
+        woken.bind(WAKE_ENDPOINT).map_err(fail)?;
+        let wake = ctx.socket(zs_socket_type::ZS_PAIR).map_err(fail)?;
+        wake.set_linger(0).map_err(fail)?;
+        wake.connect(WAKE_ENDPOINT).map_err(fail)?;
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
             .name("zmqsocket-zap".into())
-            .spawn(move || serve(rep, &flag))
+            .spawn(move || serve(rep, woken, &flag))
             .map_err(|e| ZsError::new(ZS_ERR_ZMQ, format!("ZAP handler thread: {e}")))?;
         Ok(Handler {
             stop,
+            wake: Mutex::new(wake),
             thread: Some(thread),
         })
     }
@@ -321,15 +335,21 @@ impl Handler {
     /// fail: a flag the thread reads between polls.
     pub fn stop(mut self) {
         self.stop.store(true, Ordering::Release);
+        if let Ok(wake) = self.wake.lock() {
+            let _ = wake.send(&b""[..], zmq::DONTWAIT);
+        }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
     }
 }
 
-fn serve(rep: zmq::Socket, stop: &AtomicBool) {
+fn serve(rep: zmq::Socket, woken: zmq::Socket, stop: &AtomicBool) {
     while !stop.load(Ordering::Acquire) {
-        let mut items = [rep.as_poll_item(zmq::POLLIN)];
+        let mut items = [
+            rep.as_poll_item(zmq::POLLIN),
+            woken.as_poll_item(zmq::POLLIN),
+        ];
         match zmq::poll(&mut items, STOP_CHECK_MS) {
             Ok(_) => {}
             Err(zmq::Error::EINTR) => continue,

@@ -19,7 +19,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockWriteGuard, TryLockError};
-use std::time::Duration;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use crate::auth;
 use crate::error::zs_result::*;
@@ -501,10 +502,23 @@ pub fn socket_kind(h: zs_socket) -> ZsResult<zs_socket_type> {
 /// blocked on it, close it (unsent messages linger in the background).
 pub fn destroy(h: zs_socket) -> ZsResult<()> {
     lookup(h)?;
-    let entry = write_table().map.remove(&h).ok_or_else(|| destroyed(h))?;
+    let (entry, zap) = {
+        let mut t = write_table();
+        (
+            t.map.remove(&h).ok_or_else(|| destroyed(h))?,
+            t.zap.is_some(),
+        )
+    };
+    if zap {
+        settle_handshakes(std::slice::from_ref(&entry), DESTROY_SETTLE);
+    }
     entry.close_now();
     Ok(())
 }
+
+/// The most a zs_socket_destroy waits for its socket's handshakes (see
+/// [`settle_handshakes`]).
+const DESTROY_SETTLE: Duration = Duration::from_millis(250);
 
 /// Destroy every socket, then wait until their unsent messages have left
 /// or their lingers have run out. Returns how many were destroyed.
@@ -517,6 +531,9 @@ pub fn destroy_all() -> usize {
         (entries, t.ctx.take(), t.zap.take())
     };
     let n = entries.len();
+    if zap.is_some() {
+        settle_handshakes(&entries, Duration::MAX);
+    }
     for e in &entries {
         e.close_now();
     }
@@ -530,6 +547,32 @@ pub fn destroy_all() -> usize {
     // drained or its linger has expired.
     drop(old_ctx);
     n
+}
+
+/// With a ZAP handler running, before sockets close: wait, up to each
+/// socket's [`SocketState::handshake_wait`] and `cap`, until none of
+/// `entries` has a connect whose first attempt is still going or a
+/// connection still in its handshake. Such a handshake needs the handler
+/// (libzmq asks ZAP on both sides of a NULL handshake when the socket has
+/// a ZAP domain, as every socket here has), and libzmq does not complete
+/// it once the socket is closed, nor once zs_destroy_all has stopped the
+/// handler: the messages queued for the connection would be lost, as
+/// when a process sends and exits at once.
+fn settle_handshakes(entries: &[Arc<Entry>], cap: Duration) {
+    let start = Instant::now();
+    let mut waiting: Vec<(&Arc<Entry>, Duration)> = entries
+        .iter()
+        .filter_map(|e| Some((e, e.lock_guard().as_ref()?.handshake_wait().min(cap))))
+        .collect();
+    loop {
+        waiting.retain(|(e, limit)| {
+            start.elapsed() < *limit && e.lock_guard().as_mut().is_some_and(|s| s.handshaking())
+        });
+        if waiting.is_empty() {
+            return;
+        }
+        thread::sleep(Duration::from_millis(2));
+    }
 }
 
 /// The number of live handles: sockets and proxies.

@@ -32,6 +32,14 @@ use crate::types::{zs_event_kind, zs_socket_type};
 const SUCCEEDED: u16 = zmq_sys::ZMQ_EVENT_HANDSHAKE_SUCCEEDED as u16;
 const DISCONNECTED: u16 = zmq_sys::ZMQ_EVENT_DISCONNECTED as u16;
 const OPENED: u16 = (zmq_sys::ZMQ_EVENT_ACCEPTED | zmq_sys::ZMQ_EVENT_CONNECTED) as u16;
+/// What ends a connect's first attempt, for [`Monitor::handshaking`].
+const SETTLED: u16 = (zmq_sys::ZMQ_EVENT_CONNECT_RETRIED
+    | zmq_sys::ZMQ_EVENT_HANDSHAKE_SUCCEEDED
+    | zmq_sys::ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
+    | zmq_sys::ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
+    | zmq_sys::ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
+    | zmq_sys::ZMQ_EVENT_DISCONNECTED
+    | zmq_sys::ZMQ_EVENT_CLOSED) as u16;
 
 /// Tells whether an endpoint is one the socket left.
 type Gone = Box<dyn Fn(&str) -> bool + Send>;
@@ -90,6 +98,9 @@ pub struct Monitor {
     pending: Vec<Conn>,
     /// Live sessions.
     live: Vec<Conn>,
+    /// Connects whose first attempt has not ended yet (no event, or only
+    /// CONNECT_DELAYED / CONNECTED so far).
+    settling: Vec<String>,
     /// When the latest handshake on each endpoint was read.
     up_at: HashMap<String, Instant>,
     /// Endpoints we unbound or disconnected: events about them still in
@@ -114,6 +125,7 @@ impl Monitor {
             pair: None,
             pending: Vec::new(),
             live: Vec::new(),
+            settling: Vec::new(),
             up_at: HashMap::new(),
             ignored: Vec::new(),
             log: VecDeque::new(),
@@ -200,6 +212,9 @@ impl Monitor {
         if self.ignored.iter().any(|gone| gone(&endpoint)) {
             return;
         }
+        if event & SETTLED != 0 {
+            self.settling.retain(|e| *e != endpoint);
+        }
         if event & OPENED != 0 {
             end(&mut self.pending, &mut self.live, fd);
             self.pending.push(Conn { fd, endpoint });
@@ -248,6 +263,18 @@ impl Monitor {
         self.live.iter().filter(|c| c.endpoint == endpoint).count() as u32
     }
 
+    /// Whether a connection is still in its handshake, or a connect's
+    /// first attempt has not ended (as of the events read last).
+    pub fn handshaking(&self) -> bool {
+        !self.pending.is_empty() || !self.settling.is_empty()
+    }
+
+    /// The socket connected to `endpoint` (a transport with a handshake):
+    /// [`Monitor::handshaking`] until its first attempt ends.
+    pub fn connecting(&mut self, endpoint: &str) {
+        self.settling.push(endpoint.to_string());
+    }
+
     /// Live sessions on all endpoints.
     pub fn total(&self) -> u32 {
         self.live.len() as u32
@@ -259,6 +286,7 @@ impl Monitor {
         self.drain();
         self.pending.retain(|c| !gone(&c.endpoint));
         self.live.retain(|c| !gone(&c.endpoint));
+        self.settling.retain(|e| !gone(e));
         self.up_at.retain(|e, _| !gone(e));
         // Events about an endpoint arrive within moments of its end: only
         // the latest few need ignoring.

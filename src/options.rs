@@ -267,7 +267,7 @@ mod tests {
         let numbers: std::collections::HashSet<_> = OPTIONS.iter().map(|o| o.number).collect();
         assert_eq!(names.len(), OPTIONS.len());
         assert_eq!(numbers.len(), OPTIONS.len());
-        assert_eq!(OPTIONS.len(), 76);
+        assert_eq!(OPTIONS.len(), 77);
     }
 
     #[test]

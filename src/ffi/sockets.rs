@@ -81,6 +81,9 @@ pub extern "C" fn zs_socket_new_connected(
 /// background for up to the socket's linger (1000 ms by default), and
 /// libzmq releases its ports in the background too: to bind a port again
 /// at once, zs_unbind_from_port (or zs_close) it before destroying.
+/// While a ZAP handler runs (see the conventions above), a socket with a
+/// connection still in its handshake is closed once the handshake ends, or
+/// after 250 ms at most: libzmq would not finish it after the close.
 /// Destroying twice gives ZS_ERR_BAD_HANDLE.
 #[no_mangle]
 pub extern "C" fn zs_socket_destroy(s: zs_socket) -> i32 {

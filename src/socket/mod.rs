@@ -240,6 +240,28 @@ impl SocketState {
         self.max_msg_size
     }
 
+    /// Whether a connection of this socket is still in its handshake,
+    /// reading the events queued first.
+    pub fn handshaking(&mut self) -> bool {
+        self.monitor.as_mut().is_some_and(|m| {
+            m.drain();
+            m.handshaking()
+        })
+    }
+
+    /// How long a close may wait for this socket's handshakes: its linger,
+    /// and no longer than a handshake may take (HANDSHAKE_IVL, when set).
+    pub fn handshake_wait(&self) -> Duration {
+        let linger = self.sock.get_linger().unwrap_or(0);
+        let ivl = self.sock.get_handshake_ivl().unwrap_or(0);
+        let ms = match (linger, ivl) {
+            (l, i) if l < 0 => i.max(0),
+            (l, i) if i > 0 => l.min(i),
+            (l, _) => l,
+        };
+        Duration::from_millis(ms as u64)
+    }
+
     /// The socket's connection state, once it has bound or connected.
     pub fn monitor_mut(&mut self) -> Option<&mut Monitor> {
         self.monitor.as_mut()
@@ -773,6 +795,9 @@ impl SocketState {
         }
         if let Some(m) = self.monitor.as_mut() {
             m.attached(endpoint);
+            if !inproc::is_inproc(endpoint) {
+                m.connecting(endpoint);
+            }
         }
         self.connects.push(Connect {
             host,
