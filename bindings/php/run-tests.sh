@@ -19,7 +19,9 @@
 # through it, and once through FFI alone. Without php-config the first
 # pass is skipped, with one line saying why.
 #
-# Then tests/compat/run-phpt.sh judges the php-zmq layer (compat/) by
+# Then the php-zmq layer's PHPUnit suite (tests/compat, phpunit-compat.xml)
+# runs the same two ways without the zmq extension (compat/php-nozmq), and
+# tests/compat/run-phpt.sh judges the php-zmq layer (compat/) by
 # php-zmq's own phpt suite, against the zmq extension as the baseline; it
 # skips, with one line, where it cannot fetch the suite. Any failing pass
 # makes the exit status non-zero.
@@ -89,5 +91,15 @@ if [ -f "$EXT" ]; then
 fi
 echo "php: the suite through FFI alone"
 env ZS_EXPECT_NATIVE=0 php -d ffi.enable=1 "$PHPUNIT" -c "$HERE/phpunit.xml" "$@" || status=$?
+# The php-zmq layer's own suite (tests/compat), without the zmq extension
+# (compat/php-nozmq): with the native extension, then through FFI alone.
+NOZMQ="$HERE/compat/php-nozmq"
+if [ -f "$EXT" ]; then
+    echo "php: the php-zmq layer's suite with the zmqsocket_native extension"
+    env ZS_EXPECT_NATIVE=1 "$NOZMQ" -d "extension=$EXT" "$PHPUNIT" -c "$HERE/phpunit-compat.xml" "$@" ||
+        status=$?
+fi
+echo "php: the php-zmq layer's suite through FFI alone"
+env ZS_EXPECT_NATIVE=0 "$NOZMQ" "$PHPUNIT" -c "$HERE/phpunit-compat.xml" "$@" || status=$?
 sh "$HERE/tests/compat/run-phpt.sh" || status=$?
 exit "$status"

@@ -23,6 +23,9 @@ class ZMQDevice
 
     public function __construct(ZMQSocket $frontend, ZMQSocket $backend, ?ZMQSocket $capture = null)
     {
+        if (func_num_args() > 3) {
+            throw new ArgumentCountError('ZMQDevice::__construct() expects at most 3 arguments, ' . func_num_args() . ' given');
+        }
         $this->front = $frontend;
         $this->back = $backend;
         $this->capture = $capture;
@@ -30,8 +33,9 @@ class ZMQDevice
 
     public function setidlecallback($idle_callback, $timeout = 0, $user_data = null): ZMQDevice
     {
-        if (func_num_args() === 2 && !is_int($timeout)) {
-            trigger_error('ZMQDevice::setIdleCallback(): The signature for setIdleCallback has changed, please update your code', E_USER_DEPRECATED);
+        if (func_num_args() === 2) {
+            // php-zmq's old signature: (callback, user data)
+            trigger_error('ZMQDevice::setidlecallback(): The signature for setIdleCallback has changed, please update your code', E_USER_DEPRECATED);
             $user_data = $timeout;
             $timeout = 0;
         }

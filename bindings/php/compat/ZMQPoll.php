@@ -84,11 +84,17 @@ class ZMQPoll
         foreach ($this->items as $key => [$entry, $events]) {
             if ($entry instanceof ZMQSocket) {
                 $sockets[$key] = [SharedSocket::of($entry), $events & (ZMQ::POLL_IN | ZMQ::POLL_OUT)];
-            } else {
+            } elseif (is_resource($entry)) {
                 $streams[$key] = [$entry, $events];
+            } else {
+                $this->errors[] = $key; // closed since it was added: skipped, as php-zmq does
             }
         }
         $timeout = (int) $timeout;
+        if (!$sockets && !$streams) {
+            usleep(max(0, $timeout) * 1000); // nothing left that can be polled
+            return 0;
+        }
         $deadline = $timeout < 0 ? INF : microtime(true) + $timeout / 1000.0;
         try {
             do {
@@ -157,7 +163,7 @@ class ZMQPoll
         return $ready;
     }
 
-    /** The keys of the items that reported an error in the last poll() (zmqsocket reports none). */
+    /** The keys of the items the last poll() could not poll (streams closed since they were added). */
     public function getlasterrors(): array
     {
         return $this->errors;

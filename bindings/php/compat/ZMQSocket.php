@@ -174,11 +174,15 @@ class ZMQSocket
             $r = \zmqsocket_native_recv($s->handle, $t);
             return \is_string($r) ? $r : $this->recvFailed($r);
         }
-        try {
-            return $s->socket->recv(SharedSocket::seconds($t));
-        } catch (ZsError $e) {
-            return $this->recvFailed($e->getCode(), $e);
+        if ($t !== $s->rxTimeout) {
+            $s->rx->timeout_ms = $t;
+            $s->rxTimeout = $t;
         }
+        $n = $s->ffi->zs_recv_packed($s->rxPtr);
+        if ($n > 0) {
+            return $n <= SharedSocket::RECV_BUF_SIZE ? \FFI::string($s->rxBuf, $n) : $s->takeOverflow($n);
+        }
+        return $n === 0 ? '' : $this->recvFailed($n);
     }
 
     /** Alias of recv(). */

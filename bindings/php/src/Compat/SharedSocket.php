@@ -66,6 +66,17 @@ final class SharedSocket
         return self::$of[$object]->socket;
     }
 
+    /**
+     * ZMQSocket::recv's FFI path, as Socket::recv's: one zs_recv_packed
+     * call with one argument ($rxPtr), into $rxBuf; a longer frame comes
+     * whole in $rx->overflow. $rxTimeout is the timeout $rx holds.
+     */
+    public const RECV_BUF_SIZE = 16384;
+    public readonly \FFI\CData $rx;
+    public readonly \FFI\CData $rxPtr;
+    public readonly \FFI\CData $rxBuf;
+    public int $rxTimeout = -1;
+
     public function __construct(int $type, public readonly ContextState $context)
     {
         $this->socket = new Socket($type);
@@ -76,7 +87,22 @@ final class SharedSocket
         $this->pid = getmypid();
         $this->native = Library::native();
         $this->ffi = Library::ffi();
+        $this->rxBuf = $this->ffi->new('char[' . self::RECV_BUF_SIZE . ']');
+        $this->rx = $this->ffi->new('struct zs_recv_args');
+        $this->rx->socket = $this->handle;
+        $this->rx->timeout_ms = $this->rxTimeout;
+        $this->rx->buf = \FFI::addr($this->rxBuf[0]);
+        $this->rx->cap = self::RECV_BUF_SIZE;
+        $this->rxPtr = \FFI::addr($this->rx);
         $context->adopt($this);
+    }
+
+    /** The frame zs_recv_packed handed over whole (longer than $rxBuf): its bytes, freed. */
+    public function takeOverflow(int $n): string
+    {
+        $data = \FFI::string($this->rx->overflow->frames->data, $n);
+        $this->ffi->zs_message_free(\FFI::addr($this->rx->overflow));
+        return $data;
     }
 
     /** $ms (-1 = forever) as the Socket API's seconds. */

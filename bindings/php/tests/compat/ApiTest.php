@@ -138,4 +138,16 @@ final class ApiTest extends CompatTestCase
         $this->assertSame('sealed', $rep->recv());
         $this->assertSame(2, $rep->getSockOpt(\ZMQ::SOCKOPT_MECHANISM));
     }
+
+    /** run-tests.sh runs this suite with and without the native extension: the layer uses it when loaded. */
+    public function testTheNativePathIsUsedWhenLoaded(): void
+    {
+        $expect = getenv('ZS_EXPECT_NATIVE');
+        if ($expect !== '0' && $expect !== '1') {
+            $this->markTestSkipped('ZS_EXPECT_NATIVE is not set (run-tests.sh sets it)');
+        }
+        $s = self::socket(\ZMQ::SOCKET_PUSH);
+        $this->assertSame($expect === '1', Library::native());
+        $this->assertSame($expect === '1', (new \ReflectionProperty(\ZMQSocket::class, 's'))->getValue($s)->native);
+    }
 }

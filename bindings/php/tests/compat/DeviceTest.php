@@ -56,7 +56,7 @@ final class DeviceTest extends CompatTestCase
         $t = microtime(true);
         $this->assertSame($device, $device->setidlecallback(function () use (&$calls) {
             return ++$calls < 3;
-        }, 30));
+        }, 30, null));
         $this->assertSame(30, $device->getidletimeout());
         $device->run();
         $this->assertSame(3, $calls);
@@ -88,10 +88,34 @@ final class DeviceTest extends CompatTestCase
         $device->setidlecallback(function () use ($front) {
             \ZmqSocket\Compat\SharedSocket::of($front)->destroy(); // pulled from under the device
             return true;
-        }, 10);
+        }, 10, null);
         $e = self::assertThrowsCode(\ZMQDeviceException::class, 88, fn () => $device->run());
         $this->assertStringStartsWith('Failed to start the device: ', $e->getMessage());
         $this->expectException(\TypeError::class);
         $device->settimercallback('no_such_function', 10);
+    }
+
+    public function testTheOldIdleSignatureIsDeprecatedAndStillWorks(): void
+    {
+        $device = new \ZMQDevice(self::socket(\ZMQ::SOCKET_PULL), self::socket(\ZMQ::SOCKET_PUSH));
+        $device->setidletimeout(15);
+        $seen = [];
+        set_error_handler(function (int $no, string $msg) use (&$seen) {
+            $seen[] = [$no, $msg];
+            return true;
+        });
+        try {
+            $device->setidlecallback(function ($data) {
+                $this->assertSame('old data', $data);
+                return false;
+            }, 'old data');
+        } finally {
+            restore_error_handler();
+        }
+        $this->assertSame([[E_USER_DEPRECATED, 'ZMQDevice::setidlecallback(): The signature for setIdleCallback has changed, please update your code']], $seen);
+        $this->assertSame(15, $device->getidletimeout(), 'the timeout set before is kept');
+        $device->run();
+        $this->expectException(\ArgumentCountError::class);
+        new \ZMQDevice(self::socket(\ZMQ::SOCKET_PULL), self::socket(\ZMQ::SOCKET_PUSH), null, 'extra');
     }
 }

@@ -55,7 +55,10 @@ final class ForkTest extends CompatTestCase
             return $push->send('from the child') === false ? 2 : 0;
         });
         $this->assertSame(0, $status);
-        $this->assertSame('from the child', $parent->recv());
+        $t = microtime(true);
+        $got = $parent->recv();
+        $this->assertSame('from the child', $got, sprintf('recv after %.2f s: %s', microtime(true) - $t,
+            \ZmqSocket\Library::lastError()));
         $again = (new \ZMQContext())->getSocket(\ZMQ::SOCKET_PULL, $id);
         $this->assertSame(['tcp://127.0.0.1:*'], $again->getEndpoints()['bind'], 'still the parent\'s own');
     }

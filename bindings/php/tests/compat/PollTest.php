@@ -101,4 +101,21 @@ final class PollTest extends CompatTestCase
         }
         $this->assertSame([$pull], $r);
     }
+
+    public function testAClosedStreamIsSkippedAndReported(): void
+    {
+        [$left, $right] = stream_socket_pair(STREAM_PF_UNIX, STREAM_SOCK_STREAM, STREAM_IPPROTO_IP);
+        $poll = new \ZMQPoll();
+        $key = $poll->add($right, \ZMQ::POLL_IN);
+        $pull = self::socket(\ZMQ::SOCKET_PULL);
+        $poll->add($pull, \ZMQ::POLL_IN);
+        fclose($right);
+        $r = $w = [];
+        $this->assertSame(0, $poll->poll($r, $w, 20));
+        $this->assertSame([$key], $poll->getlasterrors());
+        $poll->remove($key);
+        $this->assertSame(0, $poll->poll($r, $w, 0));
+        $this->assertSame([], $poll->getlasterrors());
+        fclose($left);
+    }
 }

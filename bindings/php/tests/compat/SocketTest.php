@@ -18,6 +18,13 @@ final class SocketTest extends CompatTestCase
         $this->assertSame('', $req->recvmsg());
         $req->send(42); // php-zmq takes any scalar as a string
         $this->assertSame('42', $rep->recv());
+        foreach ([16384, 16385, 300000] as $size) { // the receive buffer's edge, and beyond it
+            $big = random_bytes($size);
+            $rep->send($big);
+            $this->assertSame($big, $req->recv());
+            $req->send('ok');
+            $this->assertSame('ok', $rep->recv());
+        }
     }
 
     public function testDontwaitReturnsFalseAtOnce(): void
