@@ -34,7 +34,6 @@ class ZMQSocket
 {
     private SharedSocket $s;
     private ?string $persistentId = null;
-    private ?ZMQContext $context = null;
 
     /** @var array<int, array{0: string, 1: string}> option number => [php-zmq name, zmqsocket name] */
     private static array $options = [];
@@ -62,9 +61,6 @@ class ZMQSocket
             throw Errno::exception(ZMQSocketException::class, 'Error creating socket', $e);
         }
         SharedSocket::attach($this, $this->s);
-        if (!$ctx->persistent) {
-            $this->context = $ZMQContext; // php-zmq keeps a non-persistent context alive with its sockets
-        }
         $persistent = $ctx->persistent && $id !== null && $id !== '';
         if ($persistent) {
             $this->persistentId = $id;
@@ -390,7 +386,7 @@ class ZMQSocket
             case ZMQ::SOCKOPT_SNDTIMEO:
             case ZMQ::SOCKOPT_RCVTIMEO:
                 $ms = (int) $value;
-                if ($ms < -1) {
+                if ($ms < -1 || $ms > 2147483647) { // the library's timeouts are int32 ms
                     throw new ZMQSocketException("Failed to set socket $php option: Invalid argument", Errno::EINVAL);
                 }
                 $key === ZMQ::SOCKOPT_SNDTIMEO ? $s->sndtimeo = $ms : $s->rcvtimeo = $ms;

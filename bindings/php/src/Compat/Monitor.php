@@ -18,8 +18,13 @@ final class Monitor
     /** @var array<string, Monitor> by endpoint */
     private static array $byEndpoint = [];
 
-    private function __construct(public readonly SharedSocket $watched, public readonly int $events)
+    /** @var \WeakReference<SharedSocket> weak: a monitor does not keep its socket open */
+    private \WeakReference $watched;
+    private bool $stopped = false;
+
+    private function __construct(SharedSocket $watched, public readonly int $events)
     {
+        $this->watched = \WeakReference::create($watched);
     }
 
     public static function add(string $dsn, SharedSocket $watched, int $events): void
@@ -40,10 +45,19 @@ final class Monitor
      */
     public function next(int $timeoutMs): ?array
     {
+        $watched = $this->watched->get();
+        if ($watched === null || $watched->socket->isDestroyed()) {
+            // The socket is gone: as libzmq, one MONITOR_STOPPED, then nothing.
+            if ($this->stopped || !($this->events & \ZMQ::EVENT_MONITOR_STOPPED)) {
+                return null;
+            }
+            $this->stopped = true;
+            return ['event' => \ZMQ::EVENT_MONITOR_STOPPED, 'value' => 0, 'address' => ''];
+        }
         $deadline = $timeoutMs < 0 ? INF : microtime(true) + $timeoutMs / 1000.0;
         do {
             $left = $deadline === INF ? -1.0 : max(0.0, $deadline - microtime(true));
-            $ev = $this->watched->socket->nextEvent($left);
+            $ev = $watched->socket->nextEvent($left);
             if ($ev === null) {
                 return null;
             }

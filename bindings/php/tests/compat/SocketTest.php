@@ -63,6 +63,8 @@ final class SocketTest extends CompatTestCase
         $this->assertFalse($push->send('nobody'));
         $this->assertGreaterThanOrEqual(0.11, microtime(true) - $t);
         self::assertThrowsCode(\ZMQSocketException::class, 22, fn () => $push->setSockOpt(\ZMQ::SOCKOPT_SNDTIMEO, -5));
+        self::assertThrowsCode(\ZMQSocketException::class, 22,
+            fn () => $push->setSockOpt(\ZMQ::SOCKOPT_RCVTIMEO, 2147483648)); // beyond int32 ms
         $this->assertSame(120, $push->getSockOpt(\ZMQ::SOCKOPT_SNDTIMEO));
     }
 
@@ -241,6 +243,24 @@ final class SocketTest extends CompatTestCase
         unset($server);
         $monitor->setSockOpt(\ZMQ::SOCKOPT_RCVTIMEO, 10000);
         $this->assertSame(\ZMQ::EVENT_DISCONNECTED, $monitor->recvevent()['event']);
+    }
+
+    public function testAMonitorDoesNotKeepItsSocketOpen(): void
+    {
+        $ctx = new \ZMQContext(1, false);
+        $watched = $ctx->getSocket(\ZMQ::SOCKET_PULL);
+        $dsn = 'inproc://' . uniqid('monitor-');
+        $watched->monitor($dsn);
+        self::bindAny($watched);
+        $reader = self::socket(\ZMQ::SOCKET_PAIR);
+        $reader->connect($dsn);
+        $this->assertSame(\ZMQ::EVENT_LISTENING, $reader->recvevent()['event']);
+        $this->assertSame(1, $ctx->getsocketcount());
+        unset($watched);
+        $this->assertSame(0, $ctx->getsocketcount(), 'closed with its last object');
+        $this->assertSame(['event' => \ZMQ::EVENT_MONITOR_STOPPED, 'value' => 0, 'address' => ''], $reader->recvevent());
+        $reader->setSockOpt(\ZMQ::SOCKOPT_RCVTIMEO, 50);
+        self::assertThrowsCode(\ZMQSocketException::class, 11, fn () => $reader->recvevent());
     }
 
     public function testRecvEventOnAPlainSocketReadsLibzmqsMonitorFrames(): void
