@@ -58,12 +58,12 @@
  *   answer ZAP then), after waiting, up to each socket's linger (and its
  *   HANDSHAKE_IVL), for the connects whose first attempt is still going
  *   and the connections still in their handshake; zs_socket_destroy waits
- *   for its socket's the same way, up to 250 ms (libzmq does not finish a
- *   handshake that needs ZAP once the socket is closed). So a process
- *   that sends and exits at once delivers what it sent. A handshake that
- *   outlives the wait fails, and the messages queued for it are lost. The domain
- *   makes libzmq refuse ZMTP 1.0 and 2.0 peers (libzmq 2.x and 3.x), on
- *   every socket: libzmq cannot authenticate them
+ *   the same way for its own socket's, up to 250 ms (libzmq does not
+ *   finish a handshake that needs ZAP once the socket is closed). So a
+ *   process that sends and exits at once delivers what it sent. A
+ *   handshake that outlives the wait fails, and the messages queued for
+ *   it are lost. The domain makes libzmq refuse ZMTP 1.0 and 2.0 peers
+ *   (libzmq 2.x and 3.x), on every socket: libzmq cannot authenticate them
  *   (their handshake has no mechanism and skips ZAP), so letting them in
  *   would bypass the rules, and without it libzmq takes any byte stream
  *   whose first byte is not 0xff for a ZMTP 1.0 peer, so a port scanner's

@@ -1,7 +1,8 @@
 //! SPEC section 7 with authentication on: zs_destroy_all delivers what a
 //! socket queued even when its connection is still in its handshake, which
 //! the ZAP handler (stopped by the destroy) must answer; so does a socket
-//! destroyed just before. A process that
+//! destroyed just before. A handshake that never ends is waited for only
+//! so long: 250 ms for zs_socket_destroy, the linger for zs_destroy_all. A process that
 //! sends and exits at once (a forked child, a short script) does just
 //! that. Process-wide: a single test.
 
@@ -47,5 +48,42 @@ fn destroy_all_waits_for_handshakes_the_zap_handler_answers() {
             .unwrap_or_else(|e| panic!("round {round}: lost ({e})"));
         assert_eq!(got, format!("round {round}").as_bytes());
     }
+
+    // A peer that takes the TCP connection and never answers the ZMTP
+    // greeting: the handshake never ends, and the waits are bounded.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("silent listener");
+    let silent_ep = cstr(&format!("tcp://{}", silent.local_addr().expect("addr")));
+    assert_eq!(zs_auth_allow(c"127.0.0.1".as_ptr()), OK);
+    let push = socket(PUSH);
+    assert_eq!(zs_connect_endpoint(push, silent_ep.as_ptr(), HWM, HWM), OK);
+    send(push, b"never delivered");
+    let start = Instant::now();
+    assert_eq!(zs_socket_destroy(push), OK);
+    let took = start.elapsed();
+    assert!(
+        took >= Duration::from_millis(250),
+        "waited for the handshake: {took:?}"
+    );
+    assert!(
+        took < Duration::from_secs(5),
+        "at most 250 ms, then closed: {took:?}"
+    );
+
+    let push = socket(PUSH);
+    assert_eq!(zs_set_linger(push, 400), OK);
+    assert_eq!(zs_connect_endpoint(push, silent_ep.as_ptr(), HWM, HWM), OK);
+    send(push, b"never delivered");
+    let start = Instant::now();
+    assert_eq!(zs_destroy_all(), 1);
+    let took = start.elapsed();
+    assert!(
+        took >= Duration::from_millis(400),
+        "waited out the linger: {took:?}"
+    );
+    assert!(
+        took < Duration::from_secs(5),
+        "bounded by the linger: {took:?}"
+    );
+    drop(silent);
     assert_eq!(zs_auth_reset(), OK);
 }

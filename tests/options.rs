@@ -668,6 +668,15 @@ fn tcp_accept_filter_admits_only_the_listed_addresses() {
         (&b"10.255.255.1"[..], "*", false),
         (&b""[..], "127.0.0.1", true),
     ];
+    // A filter libzmq cannot parse is refused and leaves the socket as it
+    // was (dual-stack).
+    let s = socket(PULL);
+    assert_eq!(
+        set_bytes(s, "TCP_ACCEPT_FILTER", b"not an address"),
+        INVALID
+    );
+    assert_eq!(get_ok(s, "IPV6"), 1);
+    destroy(s);
     for (filter, host, admitted) in cases {
         let pull = socket(PULL);
         if filter.is_empty() {
