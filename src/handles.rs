@@ -510,6 +510,8 @@ pub fn destroy(h: zs_socket) -> ZsResult<()> {
         )
     };
     if zap {
+        // Calls blocked on it are interrupted now, not after the wait.
+        entry.closing.store(true, Ordering::Release);
         settle_handshakes(std::slice::from_ref(&entry), DESTROY_SETTLE);
     }
     entry.close_now();
@@ -532,6 +534,9 @@ pub fn destroy_all() -> usize {
     };
     let n = entries.len();
     if zap.is_some() {
+        for e in &entries {
+            e.closing.store(true, Ordering::Release);
+        }
         settle_handshakes(&entries, Duration::MAX);
     }
     for e in &entries {

@@ -69,6 +69,15 @@ fn destroy_all_waits_for_handshakes_the_zap_handler_answers() {
         "at most 250 ms, then closed: {took:?}"
     );
 
+    // A call blocked on a socket that waits for its handshake is still
+    // interrupted by the destroy.
+    let pull = socket(PULL);
+    assert_eq!(zs_connect_endpoint(pull, silent_ep.as_ptr(), HWM, HWM), OK);
+    let blocked = std::thread::spawn(move || recv_one(pull, FOREVER));
+    std::thread::sleep(Duration::from_millis(20));
+    assert_eq!(zs_socket_destroy(pull), OK);
+    assert_eq!(blocked.join().expect("receiver"), Err(BAD_HANDLE));
+
     let push = socket(PUSH);
     assert_eq!(zs_set_linger(push, 400), OK);
     assert_eq!(zs_connect_endpoint(push, silent_ep.as_ptr(), HWM, HWM), OK);
