@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace ZmqSocket\Compat;
 
+use ZmqSocket\Event;
+
 /**
  * ZMQSocket::monitor($dsn, $events): php-zmq publishes a socket's events
  * on an inproc endpoint that a PAIR socket connects to and reads with
@@ -48,11 +50,11 @@ final class Monitor
         $watched = $this->watched->get();
         if ($watched === null || $watched->socket->isDestroyed()) {
             // The socket is gone: as libzmq, one MONITOR_STOPPED, then nothing.
-            if ($this->stopped || !($this->events & \ZMQ::EVENT_MONITOR_STOPPED)) {
+            if ($this->stopped || !($this->events & Event::MONITOR_STOPPED)) {
                 return null;
             }
             $this->stopped = true;
-            return ['event' => \ZMQ::EVENT_MONITOR_STOPPED, 'value' => 0, 'address' => ''];
+            return ['event' => Event::MONITOR_STOPPED, 'value' => 0, 'address' => ''];
         }
         $deadline = $timeoutMs < 0 ? INF : microtime(true) + $timeoutMs / 1000.0;
         do {
