@@ -7,6 +7,7 @@
 //! Layers, from the bottom; a module uses only those below it:
 //! - [`types`]: the C types, plain data every layer may use;
 //! - [`sys`]: libzmq and OS calls the zmq crate and std do not wrap;
+//!   [`threads`]: the threads the library starts, named as its own;
 //! - [`error`]: result codes, the error type, the
 //!   per-thread last error; [`timeout`]: per-call timeouts and deadlines;
 //!   [`endpoint`]: what is read out of endpoint strings; [`options`]: the
@@ -26,6 +27,7 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 mod sys;
+mod threads;
 
 pub mod error;
 mod timeout;

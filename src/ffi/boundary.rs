@@ -4,7 +4,7 @@
 //! function's failure value, taken from its return type ([`Failure`]),
 //! with the last error naming the function.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::os::raw::c_char;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
@@ -106,22 +106,23 @@ fn function_name(here: &'static str) -> &'static str {
 }
 
 thread_local! {
-    /// Depth of exported calls on this thread; the panic hook stays quiet
-    /// inside them.
-    static IN_BOUNDARY: Cell<u32> = const { Cell::new(0) };
     /// The message of the last panic caught on this thread.
     static PANIC_TEXT: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 /// Install, once, a panic hook that stays silent for panics inside an
 /// exported function (the host process may be an interpreter whose stderr
-/// must not be written to) and defers to the previous hook elsewhere.
+/// must not be written to) and defers to the previous hook on the
+/// library's own threads. (This library's copy of std sees only this
+/// library's panics.)
 pub(crate) fn install_panic_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
-            if IN_BOUNDARY.try_with(|d| d.get()).unwrap_or(0) > 0 {
+            // The library's code runs on a thread it did not start only
+            // inside an exported function.
+            if !crate::threads::is_own() {
                 let payload = info.payload();
                 let text = payload
                     .downcast_ref::<&str>()
@@ -162,22 +163,7 @@ where
 #[inline(always)]
 fn catch<R>(body: impl FnOnce() -> ZsResult<R>) -> ZsResult<R> {
     install_panic_hook();
-    // One thread-local access per call: the body runs inside it.
-    let mut body = Some(body);
-    let outcome = IN_BOUNDARY
-        .try_with(|d| {
-            d.set(d.get() + 1);
-            let body = body.take().expect("taken once");
-            let outcome = panic::catch_unwind(AssertUnwindSafe(body));
-            d.set(d.get() - 1);
-            outcome
-        })
-        // The thread is exiting (a call from a thread-local destructor):
-        // run unmarked, so a panic would be reported but still caught.
-        .unwrap_or_else(|_| {
-            let body = body.take().expect("not taken: try_with failed before");
-            panic::catch_unwind(AssertUnwindSafe(body))
-        });
+    let outcome = panic::catch_unwind(AssertUnwindSafe(body));
     match outcome {
         Ok(r) => r,
         Err(_) => {

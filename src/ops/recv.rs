@@ -199,29 +199,23 @@ pub fn recv_into(
     wait: Wait,
     buf: &mut [u8],
 ) -> ZsResult<Into> {
-    // `recv`'s first lines, written out again: a shared function was
-    // measurably slower, even inlined.
-    let mut boxed = empty_one();
-    let Received::One { msg, frame } = &mut *boxed else {
-        unreachable!("made as One")
-    };
-    match retry(entry, state, Direction::Recv, wait, true, |sock, flags| {
-        sock.recv_len(msg, flags)
-    }) {
-        Ok(len) => frame.len = len,
-        Err(e) => {
-            release_unread(boxed);
-            return Err(e);
-        }
-    }
-    if frame.len > buf.len() {
+    // A message on the stack, not a pooled box: the frame is copied out
+    // before the call returns, so nothing outlives it.
+    let mut msg = RawMsg::new();
+    let len = retry(entry, state, Direction::Recv, wait, true, |sock, flags| {
+        sock.recv_len(&mut msg, flags)
+    })?;
+    if len > buf.len() {
+        let mut boxed = empty_one();
+        let Received::One { msg: kept, frame } = &mut *boxed else {
+            unreachable!("made as One")
+        };
+        *kept = msg;
+        frame.len = len;
         return Ok(Into::TooLong(boxed.into_message()));
     }
-    let bytes = msg.bytes_of(frame.len);
-    let n = bytes.len();
-    buf[..n].copy_from_slice(bytes);
-    release_unread(boxed);
-    Ok(Into::Copied(n))
+    buf[..len].copy_from_slice(msg.bytes_of(len));
+    Ok(Into::Copied(len))
 }
 
 #[cfg(test)]

@@ -208,8 +208,7 @@ impl Proxy {
             reattach_at: None,
             scratch: Vec::new(),
         };
-        let thread = std::thread::Builder::new()
-            .name("zmqsocket-proxy".into())
+        let thread = crate::threads::builder("proxy")
             .spawn(move || runner.run())
             .map_err(|e| {
                 ZsError::new(
