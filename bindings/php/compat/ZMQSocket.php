@@ -4,6 +4,7 @@ use ZmqSocket\Compat\ContextState;
 use ZmqSocket\Compat\Errno;
 use ZmqSocket\Compat\Monitor;
 use ZmqSocket\Compat\SharedSocket;
+use ZmqSocket\Compat\SocketMethods;
 use ZmqSocket\ZmqSocketException as ZsError;
 
 /**
@@ -30,9 +31,8 @@ use ZmqSocket\ZmqSocketException as ZsError;
  * connection to an endpoint the socket is connected to (connect(..., true)
  * of a connected endpoint keeps the one connection).
  */
-class ZMQSocket
+class ZMQSocket extends SocketMethods
 {
-    private SharedSocket $s;
     private ?string $persistentId = null;
 
     /** @var array<int, array{0: string, 1: string}> option number => [php-zmq name, zmqsocket name] */
@@ -84,19 +84,16 @@ class ZMQSocket
     // Sending
     // ---------------------------------------------------------------------
 
-    /** Send a frame; $this, or false when it could not be queued in time (EAGAIN). */
-    public function send($message, $mode = 0)
+    // send($message, $mode = 0) and recv($mode = 0) are SocketMethods':
+    // the zmqsocket_native extension's internal methods when it is loaded,
+    // else PHP over FFI. What they leave to the layer is here.
+
+    /** send() of all but a single string frame with mode 0 (and, without the native path, that too). */
+    protected function layerSend($message, $mode)
     {
-        $s = $this->s;
-        if ($mode === 0 && !$s->pending && \is_string($message)) {
-            $rc = $s->native
-                ? \zmqsocket_native_send($s->handle, $message, $s->sndtimeo)
-                : $s->ffi->zs_send($s->handle, $message, strlen($message), $s->sndtimeo);
-            return $rc >= 0 ? $this : $this->sendFailed($rc);
-        }
         $mode = (int) $mode;
         if ($mode & ZMQ::MODE_SNDMORE) {
-            $s->pending[] = (string) $message;
+            $this->s->pending[] = (string) $message;
             return $this;
         }
         return $this->sendFrames([(string) $message], $mode);
@@ -141,12 +138,13 @@ class ZMQSocket
                 $s->socket->sendMulti($frames, $t);
             }
         } catch (ZsError $e) {
-            return $this->sendFailed($e->getCode(), $e);
+            return $this->layerSendFailed($e->getCode(), $e);
         }
         return $this;
     }
 
-    private function sendFailed(int $rc, ?ZsError $e = null)
+    /** What a send that failed with $rc returns: false for EAGAIN, else it throws. */
+    protected function layerSendFailed(int $rc, ?ZsError $e = null)
     {
         if ($rc === ZsError::ZS_ERR_TIMED_OUT || $rc === ZsError::ZS_ERR_WOULD_BLOCK) {
             return false;
@@ -161,24 +159,16 @@ class ZMQSocket
     // Receiving
     // ---------------------------------------------------------------------
 
-    /** Receive a frame; false when none came in time (EAGAIN). */
-    public function recv($mode = 0)
+    /** recv() with a mode other than 0 (and, without the native path, with 0 too). */
+    protected function layerRecv($mode)
     {
         $s = $this->s;
         $t = ((int) $mode & ZMQ::MODE_DONTWAIT) ? 0 : $s->rcvtimeo;
-        if ($s->native) {
-            $r = \zmqsocket_native_recv($s->handle, $t);
-            return \is_string($r) ? $r : $this->recvFailed($r);
+        try {
+            return $s->socket->recv(SharedSocket::seconds($t));
+        } catch (ZsError $e) {
+            return $this->layerRecvFailed($e->getCode(), $e);
         }
-        if ($t !== $s->rxTimeout) {
-            $s->rx->timeout_ms = $t;
-            $s->rxTimeout = $t;
-        }
-        $n = $s->ffi->zs_recv_packed($s->rxPtr);
-        if ($n > 0) {
-            return $n <= SharedSocket::RECV_BUF_SIZE ? \FFI::string($s->rxBuf, $n) : $s->takeOverflow($n);
-        }
-        return $n === 0 ? '' : $this->recvFailed($n);
     }
 
     /** Alias of recv(). */
@@ -197,11 +187,12 @@ class ZMQSocket
             }
             return $s->socket->recvMulti(SharedSocket::seconds($s->rcvtimeo));
         } catch (ZsError $e) {
-            return $this->recvFailed($e->getCode(), $e);
+            return $this->layerRecvFailed($e->getCode(), $e);
         }
     }
 
-    private function recvFailed(int $rc, ?ZsError $e = null)
+    /** What a receive that failed with $rc returns: false for EAGAIN, else it throws. */
+    protected function layerRecvFailed(int $rc, ?ZsError $e = null)
     {
         if ($rc === ZsError::ZS_ERR_TIMED_OUT || $rc === ZsError::ZS_ERR_WOULD_BLOCK) {
             return false;

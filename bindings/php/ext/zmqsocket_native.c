@@ -28,6 +28,10 @@
  *       16 KiB is copied through a per-thread buffer, a longer one comes
  *       whole in the overflow message and is freed here.
  *
+ * It also defines the class ZmqSocket\Compat\SocketMethods, the parent
+ * of the php-zmq layer's ZMQSocket (bindings/php/compat), whose send()
+ * and recv() are internal methods here (see below).
+ *
  * Before attach, send and recv throw Error; a timeout_ms outside int32
  * throws ValueError (the binding never passes one: its own conversion
  * refuses it first, with ZS_ERR_INVALID_ARGUMENT); a socket handle that is
@@ -53,10 +57,15 @@ static __typeof__(&zs_send) zsn_send;
 static __typeof__(&zs_recv_packed) zsn_recv_packed;
 static __typeof__(&zs_message_free) zsn_free;
 
-/* zmqsocket_native_recv's buffer, one per thread (as the binding keeps
- * one per Socket). */
+/* The receive buffer: one per thread in a thread-safe PHP; one in all
+ * otherwise, where PHP code runs on one thread (a __thread variable of a
+ * dlopen()ed library costs a __tls_get_addr call per use). */
 #define ZSN_RECV_BUF 16384
+#ifdef ZTS
 static __thread char zsn_buf[ZSN_RECV_BUF];
+#else
+static char zsn_buf[ZSN_RECV_BUF];
+#endif
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_zmqsocket_native_attach, 0, 1, _IS_BOOL, 0)
     ZEND_ARG_TYPE_INFO(0, library, IS_STRING, 0)
@@ -149,10 +158,42 @@ PHP_FUNCTION(zmqsocket_native_send)
     RETURN_LONG(zsn_send((zs_socket)socket, ZSTR_VAL(data), ZSTR_LEN(data), t));
 }
 
+/* zs_recv_packed on socket into return_value as a string: returns the
+ * frame's length, or the zs_result code (< 0; return_value untouched). */
+static int64_t zsn_recv_string(zs_socket socket, int32_t timeout_ms, const char *fn,
+                               zval *return_value)
+{
+    zs_recv_args args;
+    int64_t n;
+
+    memset(&args, 0, sizeof args);
+    args.socket = socket;
+    args.timeout_ms = timeout_ms;
+    args.buf = zsn_buf;
+    args.cap = sizeof zsn_buf;
+    n = zsn_recv_packed(&args);
+    if (n < 0) {
+        return n;
+    }
+    if (n <= (int64_t)sizeof zsn_buf) {
+        RETVAL_STRINGL(zsn_buf, (size_t)n);
+        return n;
+    }
+    /* Longer than the buffer: handed over whole in args.overflow. */
+    if (args.overflow.count != 1 || args.overflow.frames[0].len != (size_t)n) {
+        zsn_free(&args.overflow);
+        zend_throw_error(NULL, "%s(): zs_recv_packed returned %" PRId64 " but no frame of that length",
+                         fn, n);
+        return n;
+    }
+    RETVAL_STRINGL((const char *)args.overflow.frames[0].data, (size_t)n);
+    zsn_free(&args.overflow);
+    return n;
+}
+
 PHP_FUNCTION(zmqsocket_native_recv)
 {
     zend_long socket, timeout;
-    zs_recv_args args;
     int64_t n;
     int32_t t;
 
@@ -168,29 +209,215 @@ PHP_FUNCTION(zmqsocket_native_recv)
     if (!zsn_timeout(timeout, "zmqsocket_native_recv", &t)) {
         RETURN_THROWS();
     }
-    memset(&args, 0, sizeof args);
-    args.socket = (zs_socket)socket;
-    args.timeout_ms = t;
-    args.buf = zsn_buf;
-    args.cap = sizeof zsn_buf;
-    n = zsn_recv_packed(&args);
-    if (n < 0) {
+    n = zsn_recv_string((zs_socket)socket, t, "zmqsocket_native_recv", return_value);
+    if (n < 0 && !EG(exception)) {
         RETURN_LONG(n);
     }
-    if (n <= (int64_t)sizeof zsn_buf) {
-        RETURN_STRINGL(zsn_buf, (size_t)n);
-    }
-    /* Longer than the buffer: handed over whole in args.overflow. */
-    if (args.overflow.count != 1 || args.overflow.frames[0].len != (size_t)n) {
-        zsn_free(&args.overflow);
-        zend_throw_error(NULL, "zmqsocket_native_recv(): zs_recv_packed returned %" PRId64
-                         " but no frame of that length", n);
-        RETURN_THROWS();
-    }
-    RETVAL_STRINGL((const char *)args.overflow.frames[0].data, (size_t)n);
-    zsn_free(&args.overflow);
 }
 
+/*
+ * ZmqSocket\Compat\SocketMethods: the parent of the php-zmq layer's
+ * ZMQSocket, with send() and recv() as internal methods, so that php-zmq's
+ * per-message loop costs one internal call per message, as it does on
+ * php-zmq. Without this extension the layer's PHP class of the same name
+ * (bindings/php/src/Compat/SocketMethods.php) is autoloaded instead.
+ *
+ * The fast path is a single string frame with mode 0 on a socket whose
+ * SharedSocket ($this->s) uses the native path and holds no SNDMORE
+ * frames: zs_send / zs_recv_packed with SharedSocket's sndtimeo /
+ * rcvtimeo. Everything else goes to the layer's PHP, by calling protected
+ * methods of ZMQSocket: layerSend($message, $mode), layerRecv($mode), and,
+ * for a failed fast call, layerSendFailed($rc) / layerRecvFailed($rc),
+ * whose results (false, $this) or exceptions are the method's.
+ */
+
+static zend_class_entry *zsn_methods_ce;
+static uint32_t zsn_s_offset; /* of $s in every object of the class */
+
+/* SharedSocket's properties the fast path reads, by slot: looked up once
+ * per class entry (reset every request: a class entry lives one request
+ * without opcache). */
+static struct {
+    zend_class_entry *ce;
+    uint32_t native, handle, pending, sndtimeo, rcvtimeo;
+} zsn_shared;
+
+static int zsn_offset(zend_class_entry *ce, const char *name, uint32_t *out)
+{
+    zend_property_info *info = zend_hash_str_find_ptr(&ce->properties_info, name, strlen(name));
+    if (info == NULL || (info->flags & ZEND_ACC_STATIC)) {
+        return 0;
+    }
+    *out = info->offset;
+    return 1;
+}
+
+/* $this->s, when it is a SharedSocket whose single frames go through this
+ * extension; NULL otherwise (the caller then leaves it to the layer). */
+static zend_object *zsn_shared_of(zend_object *obj)
+{
+    zval *sv = OBJ_PROP(obj, zsn_s_offset);
+    zend_object *s;
+    zval *native;
+
+    if (Z_TYPE_P(sv) != IS_OBJECT || zsn_send == NULL) {
+        return NULL;
+    }
+    s = Z_OBJ_P(sv);
+    if (s->ce != zsn_shared.ce) {
+        zsn_shared.ce = NULL;
+        if (!zsn_offset(s->ce, "native", &zsn_shared.native) ||
+            !zsn_offset(s->ce, "handle", &zsn_shared.handle) ||
+            !zsn_offset(s->ce, "pending", &zsn_shared.pending) ||
+            !zsn_offset(s->ce, "sndtimeo", &zsn_shared.sndtimeo) ||
+            !zsn_offset(s->ce, "rcvtimeo", &zsn_shared.rcvtimeo)) {
+            return NULL;
+        }
+        zsn_shared.ce = s->ce;
+    }
+    native = OBJ_PROP(s, zsn_shared.native);
+    if (Z_TYPE_P(native) != IS_TRUE || Z_TYPE_P(OBJ_PROP(s, zsn_shared.handle)) != IS_LONG) {
+        return NULL;
+    }
+    return s;
+}
+
+/* An int32 timeout property of SharedSocket, or 0 when it is not one. */
+static int zsn_timeout_prop(zend_object *s, uint32_t offset, int32_t *out)
+{
+    zval *t = OBJ_PROP(s, offset);
+    return Z_TYPE_P(t) == IS_LONG && zsn_timeout(Z_LVAL_P(t), "ZMQSocket", out);
+}
+
+/* Call the layer's $obj->$name(...$argv) (a method of ZMQSocket, protected
+ * or public) into return_value. */
+static void zsn_call_layer(zend_object *obj, const char *name, zval *return_value,
+                           uint32_t argc, zval *argv)
+{
+    zend_function *fn = zend_hash_str_find_ptr_lc(&obj->ce->function_table, name, strlen(name));
+    if (fn == NULL || (fn->common.fn_flags & ZEND_ACC_STATIC)) {
+        zend_throw_error(NULL, "%s has no method %s(): ZmqSocket\\Compat\\SocketMethods is "
+                         "the parent of the php-zmq layer's ZMQSocket only",
+                         ZSTR_VAL(obj->ce->name), name);
+        return;
+    }
+    zend_call_known_instance_method(fn, obj, return_value, argc, argv);
+}
+
+/* mode: absent or int 0 */
+static int zsn_mode_zero(zval *mode)
+{
+    return mode == NULL || (Z_TYPE_P(mode) == IS_LONG && Z_LVAL_P(mode) == 0);
+}
+
+ZEND_BEGIN_ARG_INFO_EX(arginfo_zsn_methods_send, 0, 0, 1)
+    ZEND_ARG_INFO(0, message)
+    ZEND_ARG_INFO(0, mode)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_INFO_EX(arginfo_zsn_methods_recv, 0, 0, 0)
+    ZEND_ARG_INFO(0, mode)
+ZEND_END_ARG_INFO()
+
+PHP_METHOD(SocketMethods, send)
+{
+    zval *message, *mode = NULL, args[2], rcz;
+    zend_object *obj = Z_OBJ_P(ZEND_THIS), *s;
+    int32_t t;
+    int32_t rc;
+
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_ZVAL(message)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ZVAL(mode)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (Z_TYPE_P(message) == IS_STRING && zsn_mode_zero(mode) && (s = zsn_shared_of(obj)) != NULL) {
+        zval *pending = OBJ_PROP(s, zsn_shared.pending);
+        if (Z_TYPE_P(pending) == IS_ARRAY && zend_hash_num_elements(Z_ARRVAL_P(pending)) == 0 &&
+            zsn_timeout_prop(s, zsn_shared.sndtimeo, &t)) {
+            rc = zsn_send((zs_socket)Z_LVAL_P(OBJ_PROP(s, zsn_shared.handle)),
+                          Z_STRVAL_P(message), Z_STRLEN_P(message), t);
+            if (rc >= 0) {
+                RETURN_OBJ_COPY(obj);
+            }
+            ZVAL_LONG(&rcz, rc);
+            zsn_call_layer(obj, "layerSendFailed", return_value, 1, &rcz);
+            return;
+        }
+    }
+    ZVAL_COPY_VALUE(&args[0], message);
+    if (mode == NULL) {
+        ZVAL_LONG(&args[1], 0);
+    } else {
+        ZVAL_COPY_VALUE(&args[1], mode);
+    }
+    zsn_call_layer(obj, "layerSend", return_value, 2, args);
+}
+
+PHP_METHOD(SocketMethods, recv)
+{
+    zval *mode = NULL, arg, rcz;
+    zend_object *obj = Z_OBJ_P(ZEND_THIS), *s;
+    int64_t n;
+    int32_t t;
+
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ZVAL(mode)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (zsn_mode_zero(mode) && (s = zsn_shared_of(obj)) != NULL &&
+        zsn_timeout_prop(s, zsn_shared.rcvtimeo, &t)) {
+        n = zsn_recv_string((zs_socket)Z_LVAL_P(OBJ_PROP(s, zsn_shared.handle)), t,
+                            "ZMQSocket::recv", return_value);
+        if (n >= 0 || EG(exception)) {
+            return;
+        }
+        ZVAL_LONG(&rcz, n);
+        zsn_call_layer(obj, "layerRecvFailed", return_value, 1, &rcz);
+        return;
+    }
+    if (mode == NULL) {
+        ZVAL_LONG(&arg, 0);
+    } else {
+        ZVAL_COPY_VALUE(&arg, mode);
+    }
+    zsn_call_layer(obj, "layerRecv", return_value, 1, &arg);
+}
+
+static const zend_function_entry zsn_methods_functions[] = {
+    PHP_ME(SocketMethods, send, arginfo_zsn_methods_send, ZEND_ACC_PUBLIC)
+    PHP_ME(SocketMethods, recv, arginfo_zsn_methods_recv, ZEND_ACC_PUBLIC)
+    PHP_FE_END
+};
+
+static PHP_MINIT_FUNCTION(zmqsocket_native)
+{
+    zend_class_entry ce;
+    zend_string *name, *class_name;
+    zval undef;
+
+    INIT_CLASS_ENTRY(ce, "ZmqSocket\\Compat\\SocketMethods", zsn_methods_functions);
+    zsn_methods_ce = zend_register_internal_class_ex(&ce, NULL);
+    zsn_methods_ce->ce_flags |= ZEND_ACC_ABSTRACT;
+    /* protected SharedSocket $s, as the PHP class declares it */
+    name = zend_string_init_interned("s", 1, 1);
+    class_name = zend_string_init_interned("ZmqSocket\\Compat\\SharedSocket",
+                                     sizeof "ZmqSocket\\Compat\\SharedSocket" - 1, 1);
+    ZVAL_UNDEF(&undef);
+    zend_declare_typed_property(zsn_methods_ce, name, &undef, ZEND_ACC_PROTECTED, NULL,
+                                (zend_type)ZEND_TYPE_INIT_CLASS(class_name, 0, 0));
+    zsn_s_offset = ((zend_property_info *)zend_hash_find_ptr(&zsn_methods_ce->properties_info, name))->offset;
+    zend_string_release(name);
+    return SUCCESS;
+}
+
+static PHP_RINIT_FUNCTION(zmqsocket_native)
+{
+    zsn_shared.ce = NULL;
+    return SUCCESS;
+}
 static const zend_function_entry zmqsocket_native_functions[] = {
     PHP_FE(zmqsocket_native_attach, arginfo_zmqsocket_native_attach)
     PHP_FE(zmqsocket_native_send, arginfo_zmqsocket_native_send)
@@ -202,9 +429,9 @@ zend_module_entry zmqsocket_native_module_entry = {
     STANDARD_MODULE_HEADER,
     "zmqsocket_native",
     zmqsocket_native_functions,
-    NULL, /* MINIT */
+    PHP_MINIT(zmqsocket_native),
     NULL, /* MSHUTDOWN */
-    NULL, /* RINIT */
+    PHP_RINIT(zmqsocket_native),
     NULL, /* RSHUTDOWN */
     NULL, /* MINFO */
     ZSN_VERSION,

@@ -25,7 +25,11 @@ final class SharedSocket
     public readonly int $handle;
     public readonly int $type;
     public readonly int $pid;
-    /** zmqsocket_native_send / _recv are used for single frames. */
+    /**
+     * Single frames go through the zmqsocket_native extension (whose
+     * SocketMethods reads this, $handle, $pending, $sndtimeo and $rcvtimeo
+     * by name: keep them declared).
+     */
     public readonly bool $native;
     public readonly \FFI $ffi;
 

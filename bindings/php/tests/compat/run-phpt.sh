@@ -20,23 +20,26 @@
 #
 #   (a) with the zmq extension (plain php): the baseline;
 #   (b) with compat/php-nozmq (php minus zmq, with FFI) and
-#       -d auto_prepend_file=<checkout>/bindings/php/compat/bootstrap.php.
+#       -d auto_prepend_file=<checkout>/bindings/php/compat/bootstrap.php;
+#   (c) as (b), with the zmqsocket_native extension loaded too
+#       ($ZMQSOCKET_PHP_EXT, else build/php/zmqsocket_native.so), when it
+#       is there (run-tests.sh builds it first).
 #
 # Each run works on its own copy of the shipped tests. php-zmq's
 # tests/skipif.inc skips every test unless extension_loaded("zmq"): in the
-# copy for run (b), and only there, skipif.inc tests
+# copies for runs (b) and (c), and only there, skipif.inc tests
 # class_exists("ZMQContext") instead. Everything else in the tests is
 # byte for byte as shipped.
 #
 # It exits non-zero, listing them, if a test that passes in (a) does not
-# pass in (b) (FAIL, BORK, SKIP, or a crash or timeout), or if any test
-# of (b) is killed by a signal (the runner's "Termsig=" in its output).
-# It prints one summary line:
+# pass in (b) or (c) (FAIL, BORK, SKIP, or a crash or timeout), or if any
+# test of (b) or (c) is killed by a signal (the runner's "Termsig=" in its
+# output). It prints one summary line per layer run:
 #
 #   phpt: extension passes N, layer passes M, of those N the layer fails K
 #
 # The .diff, .out, .exp and .log files of failing tests stay beside the
-# copies, in build/php-zmq-tests/run-ext/ and build/php-zmq-tests/run-layer/,
+# copies, in build/php-zmq-tests/run-ext/, run-layer/ and run-layer-native/,
 # and the script prints where.
 #
 # The layer loads $ZMQSOCKET_LIB, else the checkout's
@@ -127,6 +130,10 @@ inc=$(ls "$src"/*/tests/skipif.inc 2>/dev/null | head -n 1)
 tests=$(dirname "$inc")
 
 PHP=$(command -v php)
+# The zmqsocket_native extension, when built: then the layer runs again
+# with it loaded, run (c).
+EXT=${ZMQSOCKET_PHP_EXT:-$REPO/build/php/zmqsocket_native.so}
+[ -f "$EXT" ] || EXT=
 unset TEST_PHP_ARGS TEST_PHP_EXECUTABLE TEST_PHP_CGI_EXECUTABLE TEST_PHP_DBG_EXECUTABLE
 
 # run NAME PHP [run-tests.php options]: copies the tests to $WORK/NAME,
@@ -136,7 +143,7 @@ run() {
     shift 2
     rm -rf "${WORK:?}/$name" "$WORK/$name.results" "$WORK/$name.log"
     cp -R "$tests" "$WORK/$name" || exit 1
-    if [ "$name" = run-layer ]; then
+    if [ "$name" != run-ext ]; then
         sed 's/extension_loaded("zmq")/class_exists("ZMQContext")/' \
             "$tests/skipif.inc" >"$WORK/$name/skipif.inc" || exit 1
         grep -q 'class_exists("ZMQContext")' "$WORK/$name/skipif.inc" || {
@@ -162,51 +169,66 @@ echo "php: php-zmq $version's phpt suite with the zmq extension (baseline)"
 run run-ext "$PHP"
 echo "php: php-zmq $version's phpt suite on the layer (php-nozmq, bootstrap.php prepended)"
 run run-layer "$NOZMQ" -d "auto_prepend_file=$BOOTSTRAP"
+if [ -n "$EXT" ]; then
+    echo "php: php-zmq $version's phpt suite on the layer with the zmqsocket_native extension"
+    run run-layer-native "$NOZMQ" -d "auto_prepend_file=$BOOTSTRAP" -d "extension=$EXT"
+fi
 
 with "$WORK/run-ext.results" PASSED >"$WORK/ext.pass"
-with "$WORK/run-layer.results" PASSED >"$WORK/layer.pass"
 n=$(wc -l <"$WORK/ext.pass" | tr -d ' ')
-m=$(wc -l <"$WORK/layer.pass" | tr -d ' ')
-comm -23 "$WORK/ext.pass" "$WORK/layer.pass" >"$WORK/regressions"
-k=$(wc -l <"$WORK/regressions" | tr -d ' ')
-# Crashed in (b): the runner appends "Termsig=N" to the output, which it
-# keeps in NAME.out when the test fails.
-: >"$WORK/crashes"
-for out in "$WORK"/run-layer/*.out; do
-    [ -f "$out" ] || continue
-    t=$(basename "$out" .out).phpt
-    if grep -q '^Termsig=' "$out"; then
-        echo "$t $(grep '^Termsig=' "$out" | head -n 1)" >>"$WORK/crashes"
-    fi
-done
-c=$(wc -l <"$WORK/crashes" | tr -d ' ')
-
-echo "phpt: extension passes $n, layer passes $m, of those $n the layer fails $k"
 status=0
-if [ "$k" -gt 0 ]; then
-    status=1
-    echo "phpt: passed with the extension, not on the layer:"
-    while read -r t; do
-        r=$(awk -F '\t' -v t="$t" '{ n = $2; sub(/.*\//, "", n) } n == t { print $1 }' "$WORK/run-layer.results")
-        b=${t%.phpt}
-        if [ -f "$WORK/run-layer/$b.out" ] && grep -q '^Termsig=' "$WORK/run-layer/$b.out"; then
-            r="$r (crash: $(grep '^Termsig=' "$WORK/run-layer/$b.out" | head -n 1))"
-        elif [ -f "$WORK/run-layer/$b.out" ] && grep -q 'ERROR: process timed out' "$WORK/run-layer/$b.out"; then
-            r="$r (timeout)"
+
+# Judge layer run $1 (described as $2) against the baseline: its summary
+# line, and what it fails or crashes; status 1 if anything.
+judge() {
+    name=$1 what=$2
+    with "$WORK/$name.results" PASSED >"$WORK/$name.pass"
+    m=$(wc -l <"$WORK/$name.pass" | tr -d ' ')
+    comm -23 "$WORK/ext.pass" "$WORK/$name.pass" >"$WORK/$name.regressions"
+    k=$(wc -l <"$WORK/$name.regressions" | tr -d ' ')
+    # Crashed: the runner appends "Termsig=N" to the output, which it
+    # keeps in NAME.out when the test fails.
+    : >"$WORK/$name.crashes"
+    for out in "$WORK/$name"/*.out; do
+        [ -f "$out" ] || continue
+        t=$(basename "$out" .out).phpt
+        if grep -q '^Termsig=' "$out"; then
+            echo "$t $(grep '^Termsig=' "$out" | head -n 1)" >>"$WORK/$name.crashes"
         fi
-        d=
-        [ -f "$WORK/run-layer/$b.diff" ] && d=" ($WORK/run-layer/$b.diff)"
-        if [ "$r" = SKIPPED ]; then
-            why=$(grep -F "[run-layer/$t]" "$WORK/run-layer.log" | sed -n 's/.*\] reason: //p' | head -n 1)
-            d=" (skip reason: ${why:-none given})"
-        fi
-        echo "  ${r:-MISSING} $t$d"
-    done <"$WORK/regressions"
+    done
+    c=$(wc -l <"$WORK/$name.crashes" | tr -d ' ')
+
+    echo "phpt: extension passes $n, layer$what passes $m, of those $n the layer fails $k"
+    if [ "$k" -gt 0 ]; then
+        status=1
+        echo "phpt: passed with the extension, not on the layer$what:"
+        while read -r t; do
+            r=$(awk -F '\t' -v t="$t" '{ n = $2; sub(/.*\//, "", n) } n == t { print $1 }' "$WORK/$name.results")
+            b=${t%.phpt}
+            if [ -f "$WORK/$name/$b.out" ] && grep -q '^Termsig=' "$WORK/$name/$b.out"; then
+                r="$r (crash: $(grep '^Termsig=' "$WORK/$name/$b.out" | head -n 1))"
+            elif [ -f "$WORK/$name/$b.out" ] && grep -q 'ERROR: process timed out' "$WORK/$name/$b.out"; then
+                r="$r (timeout)"
+            fi
+            d=
+            [ -f "$WORK/$name/$b.diff" ] && d=" ($WORK/$name/$b.diff)"
+            if [ "$r" = SKIPPED ]; then
+                why=$(grep -F "[$name/$t]" "$WORK/$name.log" | sed -n 's/.*\] reason: //p' | head -n 1)
+                d=" (skip reason: ${why:-none given})"
+            fi
+            echo "  ${r:-MISSING} $t$d"
+        done <"$WORK/$name.regressions"
+    fi
+    if [ "$c" -gt 0 ]; then
+        status=1
+        echo "phpt: crashed on the layer$what (killed by a signal):"
+        sed 's/^/  /' "$WORK/$name.crashes"
+    fi
+}
+
+judge run-layer ""
+if [ -n "$EXT" ]; then
+    judge run-layer-native " with zmqsocket_native"
 fi
-if [ "$c" -gt 0 ]; then
-    status=1
-    echo "phpt: crashed on the layer (killed by a signal):"
-    sed 's/^/  /' "$WORK/crashes"
-fi
-echo "phpt: results, .diff and .out files: $WORK/run-layer/ (baseline: $WORK/run-ext/; logs: $WORK/run-*.log)"
+echo "phpt: results, .diff and .out files: $WORK/run-layer*/ (baseline: $WORK/run-ext/; logs: $WORK/run-*.log)"
 exit "$status"
