@@ -429,13 +429,15 @@ fn recv_all(pull: zs_socket, size: usize, count: usize) -> f64 {
 }
 
 /// The CPU cost of one call, without I/O threads or waiting: over inproc,
-/// `batch` messages of `size` bytes are sent, then received, `rounds`
-/// times. Returns ns per (send, receive). The raw side sends with the zmq
+/// `batch` messages of `size` bytes are sent, then received, then sent
+/// and received into a buffer, `rounds` times. Returns ns per (send,
+/// receive, receive into a buffer). The raw side sends with the zmq
 /// crate (a message built, then zmq_msg_send) and receives with
-/// zmq_msg_recv into one reused message, reading nothing of it; zs_recv
-/// also reads the frame's data pointer and size for the caller, and
-/// zs_message_free frees it.
-fn raw_call_costs(size: usize, batch: usize, rounds: usize) -> (f64, f64) {
+/// zmq_msg_recv into one reused message, reading nothing of it, or
+/// copying it into the buffer; zs_recv also reads the frame's data
+/// pointer and size for the caller, and zs_message_free frees it;
+/// zs_recv_packed copies it into the buffer.
+fn raw_call_costs(size: usize, batch: usize, rounds: usize) -> (f64, f64, f64) {
     let n = (batch * rounds) as f64;
     let ctx = zmq::Context::new();
     let pull = ctx.socket(zmq::PULL).unwrap();
@@ -445,25 +447,41 @@ fn raw_call_costs(size: usize, batch: usize, rounds: usize) -> (f64, f64) {
     push.set_sndhwm(0).unwrap();
     push.connect("inproc://perf-calls-raw").unwrap();
     let buf = vec![7u8; size];
+    let mut into = vec![0u8; 16384];
     let mut msg = zmq::Message::new();
-    let (mut send_secs, mut recv_secs) = (0.0, 0.0);
+    let (mut send_secs, mut recv_secs, mut into_secs) = (0.0, 0.0, 0.0);
     for _ in 0..rounds {
-        let a = Instant::now();
-        for _ in 0..batch {
-            push.send(&buf[..], 0).unwrap();
+        for copy in [false, true] {
+            let a = Instant::now();
+            for _ in 0..batch {
+                push.send(&buf[..], 0).unwrap();
+            }
+            let b = Instant::now();
+            for _ in 0..batch {
+                pull.recv(&mut msg, 0).unwrap();
+                if copy {
+                    into[..msg.len()].copy_from_slice(&msg);
+                }
+            }
+            send_secs += (b - a).as_secs_f64();
+            if copy {
+                into_secs += b.elapsed().as_secs_f64();
+            } else {
+                recv_secs += b.elapsed().as_secs_f64();
+            }
         }
-        let b = Instant::now();
-        for _ in 0..batch {
-            pull.recv(&mut msg, 0).unwrap();
-        }
-        send_secs += (b - a).as_secs_f64();
-        recv_secs += b.elapsed().as_secs_f64();
     }
-    (send_secs * 1e9 / n, recv_secs * 1e9 / n)
+    std::hint::black_box(&into);
+    (
+        send_secs * 1e9 / (2.0 * n),
+        recv_secs * 1e9 / n,
+        into_secs * 1e9 / n,
+    )
 }
 
-/// [`raw_call_costs`] for zs_send, and zs_recv + zs_message_free.
-fn zs_call_costs(size: usize, batch: usize, rounds: usize) -> (f64, f64) {
+/// [`raw_call_costs`] for zs_send, zs_recv + zs_message_free, and
+/// zs_recv_packed.
+fn zs_call_costs(size: usize, batch: usize, rounds: usize) -> (f64, f64, f64) {
     let n = (batch * rounds) as f64;
     let buf = vec![7u8; size];
     let (mut zpull, mut zpush) = (0, 0);
@@ -488,26 +506,52 @@ fn zs_call_costs(size: usize, batch: usize, rounds: usize) -> (f64, f64) {
         count: 0,
         owner: std::ptr::null_mut(),
     };
-    let (mut send_secs, mut recv_secs) = (0.0, 0.0);
+    let mut into = vec![0u8; 16384];
+    let mut args = zs_recv_args {
+        socket: zpull,
+        timeout_ms: -1,
+        buf: into.as_mut_ptr() as *mut c_void,
+        cap: into.len(),
+        overflow: zs_message {
+            frames: std::ptr::null_mut(),
+            count: 0,
+            owner: std::ptr::null_mut(),
+        },
+    };
+    let (mut send_secs, mut recv_secs, mut into_secs) = (0.0, 0.0, 0.0);
     for _ in 0..rounds {
-        let a = Instant::now();
-        for _ in 0..batch {
-            ok(
-                zs_send(zpush, buf.as_ptr() as *const c_void, size, -1),
-                "send",
-            );
+        for copy in [false, true] {
+            let a = Instant::now();
+            for _ in 0..batch {
+                ok(
+                    zs_send(zpush, buf.as_ptr() as *const c_void, size, -1),
+                    "send",
+                );
+            }
+            let b = Instant::now();
+            if copy {
+                for _ in 0..batch {
+                    let got = zs_recv_packed(&mut args);
+                    check_size(usize::try_from(got).unwrap_or(usize::MAX), size);
+                }
+                into_secs += b.elapsed().as_secs_f64();
+            } else {
+                for _ in 0..batch {
+                    ok(zs_recv(zpull, -1, &mut m), "recv");
+                    zs_message_free(&mut m);
+                }
+                recv_secs += b.elapsed().as_secs_f64();
+            }
+            send_secs += (b - a).as_secs_f64();
         }
-        let b = Instant::now();
-        for _ in 0..batch {
-            ok(zs_recv(zpull, -1, &mut m), "recv");
-            zs_message_free(&mut m);
-        }
-        send_secs += (b - a).as_secs_f64();
-        recv_secs += b.elapsed().as_secs_f64();
     }
     zs_socket_destroy(zpush);
     zs_socket_destroy(zpull);
-    (send_secs * 1e9 / n, recv_secs * 1e9 / n)
+    (
+        send_secs * 1e9 / (2.0 * n),
+        recv_secs * 1e9 / n,
+        into_secs * 1e9 / n,
+    )
 }
 
 /// Nanoseconds per zs_is_bound_to_port call with `live` sockets alive:
@@ -718,42 +762,44 @@ fn main() {
 
     if section("calls") {
         println!(
-            "\nper-call cost, 16 B over inproc with 1,000 messages queued at a time (no waiting, \
+            "\nper-call cost over inproc with 1,000 messages queued at a time (no waiting, \
              no I/O thread): ns per call, medians of {RUNS} runs in pairs; the last column is \
              the median of the {RUNS} side-by-side differences:"
         );
         println!(
-            "{:>26} | {:>9} {:>9} {:>9}",
+            "{:>30} | {:>9} {:>9} {:>9}",
             "", "raw ns", "zs ns", "zs - raw"
         );
-        let (mut rs, mut rr, mut zs_, mut zr) = (vec![], vec![], vec![], vec![]);
-        for i in 0..RUNS {
-            let rounds = 1000 / scale;
-            let (r, z) = pair(
-                i,
-                || raw_call_costs(16, 1000, rounds),
-                || zs_call_costs(16, 1000, rounds),
-            );
-            rs.push(r.0);
-            rr.push(r.1);
-            zs_.push(z.0);
-            zr.push(z.1);
+        // Per size: 16 B lives inside libzmq's message, 100 B (the PHP
+        // benches' size) has a buffer of its own.
+        for size in [16, 100] {
+            let (mut raw, mut zs) = ([vec![], vec![], vec![]], [vec![], vec![], vec![]]);
+            for i in 0..RUNS {
+                let rounds = 1000 / scale;
+                let (r, z) = pair(
+                    i,
+                    || raw_call_costs(size, 1000, rounds),
+                    || zs_call_costs(size, 1000, rounds),
+                );
+                for (k, (rv, zv)) in [(r.0, z.0), (r.1, z.1), (r.2, z.2)].into_iter().enumerate() {
+                    raw[k].push(rv);
+                    zs[k].push(zv);
+                }
+            }
+            let diff = |a: &[f64], b: &[f64]| median(a.iter().zip(b).map(|(a, b)| b - a).collect());
+            for (k, label) in ["send", "receive (+ free)", "receive into a buffer"]
+                .iter()
+                .enumerate()
+            {
+                println!(
+                    "{:>30} | {:>9.1} {:>9.1} {:>9.1}",
+                    format!("{label}, {size} B"),
+                    median(raw[k].clone()),
+                    median(zs[k].clone()),
+                    diff(&raw[k], &zs[k])
+                );
+            }
         }
-        let diff = |a: &[f64], b: &[f64]| median(a.iter().zip(b).map(|(a, b)| b - a).collect());
-        println!(
-            "{:>26} | {:>9.1} {:>9.1} {:>9.1}",
-            "send",
-            median(rs.clone()),
-            median(zs_.clone()),
-            diff(&rs, &zs_)
-        );
-        println!(
-            "{:>26} | {:>9.1} {:>9.1} {:>9.1}",
-            "receive (+ free)",
-            median(rr.clone()),
-            median(zr.clone()),
-            diff(&rr, &zr)
-        );
     }
 
     if section("bulk") {
