@@ -219,16 +219,6 @@ pub(crate) fn write_i32s(buf: *mut i32, cap: usize, values: &[i32], name: &str) 
     Ok(full)
 }
 
-/// The length of the first frame of a message this library filled in.
-pub(crate) fn first_frame_len(msg: &zs_message) -> usize {
-    if msg.frames.is_null() || msg.count == 0 {
-        return 0;
-    }
-    // SAFETY: a zs_message made by recv::Received::into_message points to
-    // `count` frames that live as long as its owner, which `msg` holds.
-    unsafe { (*msg.frames).len }
-}
-
 /// Release what a `zs_message` holds and zero it. NULL and a zeroed
 /// message are no-ops.
 pub(crate) fn free_message(msg: *mut zs_message) {

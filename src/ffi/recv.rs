@@ -91,19 +91,10 @@ fn recv_to(
     overflow: *mut zs_message,
 ) -> ZsResult<i64> {
     let wait = Wait::from_timeout(timeout_ms)?;
-    match with_socket(s, |e, st| recv::recv_into(e, st, wait, buf))? {
-        recv::Into::Copied(n) => Ok(n as i64),
-        recv::Into::TooLong(msg) => {
-            let n = msg_len(&msg);
-            write_out(overflow, msg);
-            Ok(n)
-        }
-    }
-}
-
-/// The length of a single-frame message's frame.
-fn msg_len(msg: &zs_message) -> i64 {
-    args::first_frame_len(msg) as i64
+    let n = with_socket(s, |e, st| {
+        recv::recv_into(e, st, wait, buf, |msg| write_out(overflow, msg))
+    })?;
+    Ok(n as i64)
 }
 
 /// Receive every frame of the next message into `*out`. As zs_recv

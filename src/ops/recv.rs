@@ -184,38 +184,37 @@ pub fn recv(
     Ok(())
 }
 
-/// What [`recv_into`] got: the frame's length, copied into the buffer, or
-/// a frame too long for it, handed over whole.
-pub enum Into {
-    Copied(usize),
-    TooLong(zs_message),
-}
-
-/// Receive one frame into `buf`; one that does not fit is handed over as
-/// a single-frame message instead, so nothing is truncated or lost.
+/// Receive one frame into `buf` and return its length; one that does not
+/// fit is handed to `too_long` whole as a single-frame message instead (the
+/// length returned is then greater than `buf.len()`), so nothing is
+/// truncated or lost. The result is two words: it comes back in registers.
+#[inline(always)]
 pub fn recv_into(
     entry: &Entry,
     state: &mut Locked<'_>,
     wait: Wait,
     buf: &mut [u8],
-) -> ZsResult<Into> {
+    too_long: impl FnOnce(zs_message),
+) -> ZsResult<usize> {
     // A message on the stack, not a pooled box: the frame is copied out
     // before the call returns, so nothing outlives it.
-    let mut msg = RawMsg::new();
-    let len = retry(entry, state, Direction::Recv, wait, true, |sock, flags| {
-        sock.recv_len(&mut msg, flags)
-    })?;
-    if len > buf.len() {
-        let mut boxed = empty_one();
-        let Received::One { msg: kept, frame } = &mut *boxed else {
-            unreachable!("made as One")
-        };
-        *kept = msg;
-        frame.len = len;
-        return Ok(Into::TooLong(boxed.into_message()));
-    }
-    buf[..len].copy_from_slice(msg.bytes_of(len));
-    Ok(Into::Copied(len))
+    RawMsg::scoped(|msg| {
+        let len = retry(entry, state, Direction::Recv, wait, true, |sock, flags| {
+            sock.recv_len(msg, flags)
+        })?;
+        if len > buf.len() {
+            let mut boxed = empty_one();
+            let Received::One { msg: kept, frame } = &mut *boxed else {
+                unreachable!("made as One")
+            };
+            *kept = std::mem::replace(msg, RawMsg::new());
+            frame.len = len;
+            too_long(boxed.into_message());
+            return Ok(len);
+        }
+        buf[..len].copy_from_slice(msg.bytes_of(len));
+        Ok(len)
+    })
 }
 
 #[cfg(test)]

@@ -22,6 +22,19 @@ impl RawMsg {
         m
     }
 
+    /// Run `f` on an empty message made where it stays, closed after `f`:
+    /// for a message that lives for one call, without the copy that
+    /// returning a fresh one from [`RawMsg::new`] costs right after
+    /// libzmq has written it (a stalled load on the per-message path).
+    #[inline(always)]
+    pub(crate) fn scoped<R>(f: impl FnOnce(&mut RawMsg) -> R) -> R {
+        let mut m = RawMsg(zmq_sys::zmq_msg_t { __: [0; 64] });
+        // SAFETY: zmq_msg_init initialises an empty message in place and
+        // cannot fail.
+        unsafe { zmq_sys::zmq_msg_init(&mut m.0) };
+        f(&mut m)
+    }
+
     /// The message's bytes, where they are now.
     #[inline]
     pub(crate) fn frame(&mut self) -> zs_frame {
