@@ -166,7 +166,11 @@ static int64_t zsn_recv_string(zs_socket socket, int32_t timeout_ms, const char 
     zs_recv_args args;
     int64_t n;
 
-    memset(&args, 0, sizeof args);
+    /* args.overflow is written by the call when the frame is too long for
+     * the buffer; emptied here so that the check below never reads junk. */
+    args.overflow.frames = NULL;
+    args.overflow.count = 0;
+    args.overflow.owner = NULL;
     args.socket = socket;
     args.timeout_ms = timeout_ms;
     args.buf = zsn_buf;
