@@ -240,8 +240,13 @@ static uint32_t zsn_s_offset; /* of $s in every object of the class */
 
 /* SharedSocket's properties the fast path reads, by slot: looked up once
  * per class entry (reset every request: a class entry lives one request
- * without opcache). */
-static struct {
+ * without opcache), per thread in a thread-safe PHP. */
+#ifdef ZTS
+static __thread
+#else
+static
+#endif
+struct {
     zend_class_entry *ce;
     uint32_t native, handle, pending, sndtimeo, rcvtimeo;
 } zsn_shared;
@@ -286,11 +291,16 @@ static zend_object *zsn_shared_of(zend_object *obj)
     return s;
 }
 
-/* An int32 timeout property of SharedSocket, or 0 when it is not one. */
+/* An int32 timeout property of SharedSocket into *out; 0 when it is not
+ * one (then the layer's PHP deals with it; nothing is thrown here). */
 static int zsn_timeout_prop(zend_object *s, uint32_t offset, int32_t *out)
 {
     zval *t = OBJ_PROP(s, offset);
-    return Z_TYPE_P(t) == IS_LONG && zsn_timeout(Z_LVAL_P(t), "ZMQSocket", out);
+    if (Z_TYPE_P(t) != IS_LONG || Z_LVAL_P(t) < INT32_MIN || Z_LVAL_P(t) > INT32_MAX) {
+        return 0;
+    }
+    *out = (int32_t)Z_LVAL_P(t);
+    return 1;
 }
 
 /* Call the layer's $obj->$name(...$argv) (a method of ZMQSocket, protected
@@ -422,6 +432,7 @@ static PHP_RINIT_FUNCTION(zmqsocket_native)
     zsn_shared.ce = NULL;
     return SUCCESS;
 }
+
 static const zend_function_entry zmqsocket_native_functions[] = {
     PHP_FE(zmqsocket_native_attach, arginfo_zmqsocket_native_attach)
     PHP_FE(zmqsocket_native_send, arginfo_zmqsocket_native_send)
