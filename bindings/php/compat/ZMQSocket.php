@@ -56,11 +56,11 @@ class ZMQSocket extends SocketMethods
         $ctx = ContextState::of($ZMQContext);
         try {
             $isNew = false;
-            $this->s = $ctx->socket((int) $type, $id, $isNew);
+            $this->zmqsocketShared = $ctx->socket((int) $type, $id, $isNew);
         } catch (ZsError $e) {
             throw Errno::exception(ZMQSocketException::class, 'Error creating socket', $e);
         }
-        SharedSocket::attach($this, $this->s);
+        SharedSocket::attach($this, $this->zmqsocketShared);
         $persistent = $ctx->persistent && $id !== null && $id !== '';
         if ($persistent) {
             $this->persistentId = $id;
@@ -70,12 +70,12 @@ class ZMQSocket extends SocketMethods
                 try {
                     $on_new_socket($this, $persistent ? $id : null);
                 } catch (\Throwable $e) {
-                    $this->s->socket->destroy();
+                    $this->zmqsocketShared->socket->destroy();
                     throw $e;
                 }
             }
             if ($persistent) {
-                $ctx->store($this->s, $id);
+                $ctx->store($this->zmqsocketShared, $id);
             }
         }
     }
@@ -88,12 +88,15 @@ class ZMQSocket extends SocketMethods
     // the zmqsocket_native extension's internal methods when it is loaded,
     // else PHP over FFI. What they leave to the layer is here.
 
-    /** send() of all but a single string frame with mode 0 (and, without the native path, that too). */
-    protected function layerSend($message, $mode)
+    /**
+     * send() of all but a single string frame with mode 0 (and of that too
+     * when the extension is loaded with its native path off).
+     */
+    protected function zmqsocketSend($message, $mode)
     {
         $mode = (int) $mode;
         if ($mode & ZMQ::MODE_SNDMORE) {
-            $this->s->pending[] = (string) $message;
+            $this->zmqsocketShared->pending[] = (string) $message;
             return $this;
         }
         return $this->sendFrames([(string) $message], $mode);
@@ -112,7 +115,7 @@ class ZMQSocket extends SocketMethods
             throw new TypeError('ZMQSocket::sendmulti(): Argument #1 ($message) must be of type array, '
                 . get_debug_type($message) . ' given');
         }
-        if ($message === [] && !$this->s->pending) {
+        if ($message === [] && !$this->zmqsocketShared->pending) {
             return false;
         }
         $frames = [];
@@ -125,7 +128,7 @@ class ZMQSocket extends SocketMethods
     /** The held SNDMORE frames and $frames, as one message. */
     private function sendFrames(array $frames, int $mode)
     {
-        $s = $this->s;
+        $s = $this->zmqsocketShared;
         if ($s->pending) {
             $frames = array_merge($s->pending, $frames);
             $s->pending = [];
@@ -138,18 +141,18 @@ class ZMQSocket extends SocketMethods
                 $s->socket->sendMulti($frames, $t);
             }
         } catch (ZsError $e) {
-            return $this->layerSendFailed($e->getCode(), $e);
+            return $this->zmqsocketSendFailed($e->getCode(), $e);
         }
         return $this;
     }
 
     /** What a send that failed with $rc returns: false for EAGAIN, else it throws. */
-    protected function layerSendFailed(int $rc, ?ZsError $e = null)
+    protected function zmqsocketSendFailed(int $rc, ?ZsError $e = null)
     {
         if ($rc === ZsError::ZS_ERR_TIMED_OUT || $rc === ZsError::ZS_ERR_WOULD_BLOCK) {
             return false;
         }
-        if ($rc === ZsError::ZS_ERR_HOST_UNREACHABLE && !$this->s->routerMandatory) {
+        if ($rc === ZsError::ZS_ERR_HOST_UNREACHABLE && !$this->zmqsocketShared->routerMandatory) {
             return $this; // libzmq's ROUTER drops it silently
         }
         throw Errno::exception(ZMQSocketException::class, 'Failed to send message', $e ?? ZsError::fromLastError($rc));
@@ -159,15 +162,18 @@ class ZMQSocket extends SocketMethods
     // Receiving
     // ---------------------------------------------------------------------
 
-    /** recv() with a mode other than 0 (and, without the native path, with 0 too). */
-    protected function layerRecv($mode)
+    /**
+     * recv() with a mode other than 0 (and with 0 too when the extension
+     * is loaded with its native path off).
+     */
+    protected function zmqsocketRecv($mode)
     {
-        $s = $this->s;
+        $s = $this->zmqsocketShared;
         $t = ((int) $mode & ZMQ::MODE_DONTWAIT) ? 0 : $s->rcvtimeo;
         try {
             return $s->socket->recv(SharedSocket::seconds($t));
         } catch (ZsError $e) {
-            return $this->layerRecvFailed($e->getCode(), $e);
+            return $this->zmqsocketRecvFailed($e->getCode(), $e);
         }
     }
 
@@ -180,19 +186,19 @@ class ZMQSocket extends SocketMethods
     /** Receive every frame of a message; false when none came in time. */
     public function recvmulti($mode = 0)
     {
-        $s = $this->s;
+        $s = $this->zmqsocketShared;
         try {
             if ((int) $mode & ZMQ::MODE_DONTWAIT) {
                 return $s->socket->recvMultiNonBlocking() ?? false;
             }
             return $s->socket->recvMulti(SharedSocket::seconds($s->rcvtimeo));
         } catch (ZsError $e) {
-            return $this->layerRecvFailed($e->getCode(), $e);
+            return $this->zmqsocketRecvFailed($e->getCode(), $e);
         }
     }
 
     /** What a receive that failed with $rc returns: false for EAGAIN, else it throws. */
-    protected function layerRecvFailed(int $rc, ?ZsError $e = null)
+    protected function zmqsocketRecvFailed(int $rc, ?ZsError $e = null)
     {
         if ($rc === ZsError::ZS_ERR_TIMED_OUT || $rc === ZsError::ZS_ERR_WOULD_BLOCK) {
             return false;
@@ -211,15 +217,15 @@ class ZMQSocket extends SocketMethods
         if (!str_starts_with($dsn, 'inproc://')) {
             throw new ZMQSocketException('Failed to add socket monitor: Protocol not supported', Errno::EPROTONOSUPPORT);
         }
-        Monitor::add($dsn, $this->s, (int) $events);
+        Monitor::add($dsn, $this->zmqsocketShared, (int) $events);
         return $this;
     }
 
     /** On a socket connected to a monitor endpoint: the next event, ["event", "value", "address"]. */
     public function recvevent($flags = 0): array
     {
-        $monitor = $this->s->monitor;
-        $t = ((int) $flags & ZMQ::MODE_DONTWAIT) ? 0 : $this->s->rcvtimeo;
+        $monitor = $this->zmqsocketShared->monitor;
+        $t = ((int) $flags & ZMQ::MODE_DONTWAIT) ? 0 : $this->zmqsocketShared->rcvtimeo;
         if ($monitor === null) {
             // A plain socket: php-zmq reads the two frames libzmq's monitor sends.
             $meta = $this->recv($flags);
@@ -248,7 +254,7 @@ class ZMQSocket extends SocketMethods
     public function bind($dsn, $force = false): ZMQSocket
     {
         $dsn = (string) $dsn;
-        $s = $this->s;
+        $s = $this->zmqsocketShared;
         if (!$force && isset($s->bind[$dsn])) {
             return $this;
         }
@@ -264,7 +270,7 @@ class ZMQSocket extends SocketMethods
     public function connect($dsn, $force = false): ZMQSocket
     {
         $dsn = (string) $dsn;
-        $s = $this->s;
+        $s = $this->zmqsocketShared;
         if (!$force && isset($s->connect[$dsn])) {
             return $this;
         }
@@ -288,18 +294,18 @@ class ZMQSocket extends SocketMethods
     {
         $dsn = (string) $dsn;
         try {
-            $this->s->socket->unbindEndpoint($dsn);
+            $this->zmqsocketShared->socket->unbindEndpoint($dsn);
         } catch (ZsError $e) {
             throw Errno::exception(ZMQSocketException::class, 'Failed to unbind the ZMQ socket', $e);
         }
-        unset($this->s->bind[$dsn]);
+        unset($this->zmqsocketShared->bind[$dsn]);
         return $this;
     }
 
     public function disconnect($dsn): ZMQSocket
     {
         $dsn = (string) $dsn;
-        $s = $this->s;
+        $s = $this->zmqsocketShared;
         if ($s->monitor !== null && Monitor::find($dsn) === $s->monitor) {
             $s->monitor = null;
         } else {
@@ -316,7 +322,7 @@ class ZMQSocket extends SocketMethods
     /** ["connect" => [...], "bind" => [...]]: the endpoints as given to connect() and bind(). */
     public function getendpoints(): array
     {
-        return ['connect' => array_keys($this->s->connect), 'bind' => array_keys($this->s->bind)];
+        return ['connect' => array_keys($this->zmqsocketShared->connect), 'bind' => array_keys($this->zmqsocketShared->bind)];
     }
 
     // ---------------------------------------------------------------------
@@ -325,7 +331,7 @@ class ZMQSocket extends SocketMethods
 
     public function getsockettype(): int
     {
-        return $this->s->type;
+        return $this->zmqsocketShared->type;
     }
 
     public function ispersistent(): bool
@@ -365,7 +371,7 @@ class ZMQSocket extends SocketMethods
             throw new ZMQSocketException("Unknown option key $key", ZMQ::ERR_INTERNAL);
         }
         [$php, $zs] = $opt;
-        $s = $this->s;
+        $s = $this->zmqsocketShared;
         $fail = static fn (ZsError $e) =>
             Errno::exception(ZMQSocketException::class, "Failed to set socket $php option", $e);
         switch ($key) {
@@ -441,7 +447,7 @@ class ZMQSocket extends SocketMethods
     /** Set by name in the form the option takes, converting $value as php-zmq does (to int or string). */
     private function setByName(string $name, $value): void
     {
-        $socket = $this->s->socket;
+        $socket = $this->zmqsocketShared->socket;
         $asInt = is_int($value) || is_bool($value) || is_float($value) || (is_string($value) && is_numeric($value));
         try {
             $socket->setOption($name, $asInt ? (int) $value : (string) $value);
@@ -463,7 +469,7 @@ class ZMQSocket extends SocketMethods
             throw new ZMQSocketException("Unknown option key $key", ZMQ::ERR_INTERNAL);
         }
         [$php, $zs] = $opt;
-        $s = $this->s;
+        $s = $this->zmqsocketShared;
         switch ($key) {
             case ZMQ::SOCKOPT_SNDTIMEO:
                 return $s->sndtimeo;

@@ -25,8 +25,9 @@
  *       the next frame as a string, or the zs_result code. It calls
  *       zs_recv_packed, as the binding's FFI path does, so that both give
  *       the same results and the same last-error text: a frame of up to
- *       16 KiB is copied through a per-thread buffer, a longer one comes
- *       whole in the overflow message and is freed here.
+ *       16 KiB is copied through a buffer (one per thread in a
+ *       thread-safe PHP), a longer one comes whole in the overflow
+ *       message and is freed here.
  *
  * It also defines the class ZmqSocket\Compat\SocketMethods, the parent
  * of the php-zmq layer's ZMQSocket (bindings/php/compat), whose send()
@@ -42,6 +43,7 @@
 #define _GNU_SOURCE /* memrchr, used by PHP's headers */
 #include <dlfcn.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -56,6 +58,7 @@ static void *zsn_lib;
 static __typeof__(&zs_send) zsn_send;
 static __typeof__(&zs_recv_packed) zsn_recv_packed;
 static __typeof__(&zs_message_free) zsn_free;
+static pthread_mutex_t zsn_attach_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The receive buffer: one per thread in a thread-safe PHP; one in all
  * otherwise, where PHP code runs on one thread (a __thread variable of a
@@ -87,6 +90,7 @@ PHP_FUNCTION(zmqsocket_native_attach)
 {
     zend_string *library;
     void *lib, *send, *recv, *msg_free;
+    bool attached;
 
     ZEND_PARSE_PARAMETERS_START(1, 1)
         Z_PARAM_STR(library)
@@ -99,25 +103,32 @@ PHP_FUNCTION(zmqsocket_native_attach)
     if (lib == NULL) {
         RETURN_FALSE;
     }
+    /* One attach at a time (threads of a thread-safe PHP): a thread that
+     * gets true sees the pointers set. */
+    pthread_mutex_lock(&zsn_attach_lock);
     if (zsn_lib != NULL) {
         /* Attached already: the same library again, or refused. Either
          * way this call's extra reference goes. */
+        attached = lib == zsn_lib;
+        pthread_mutex_unlock(&zsn_attach_lock);
         dlclose(lib);
-        RETURN_BOOL(lib == zsn_lib);
+        RETURN_BOOL(attached);
     }
     send = dlsym(lib, "zs_send");
     recv = dlsym(lib, "zs_recv_packed");
     msg_free = dlsym(lib, "zs_message_free");
     if (send == NULL || recv == NULL || msg_free == NULL) {
+        pthread_mutex_unlock(&zsn_attach_lock);
         dlclose(lib);
         RETURN_FALSE;
     }
     /* The reference dlopen took is kept: the library stays loaded for as
      * long as these pointers may be called, whatever FFI does. */
-    zsn_lib = lib;
     zsn_send = (__typeof__(zsn_send))send;
     zsn_recv_packed = (__typeof__(zsn_recv_packed))recv;
     zsn_free = (__typeof__(zsn_free))msg_free;
+    zsn_lib = lib;
+    pthread_mutex_unlock(&zsn_attach_lock);
     RETURN_TRUE;
 }
 
@@ -190,7 +201,13 @@ static int64_t zsn_recv_string(zs_socket socket, int32_t timeout_ms, const char 
                          fn, n);
         return n;
     }
-    RETVAL_STRINGL((const char *)args.overflow.frames[0].data, (size_t)n);
+    /* Freed even if the copy hits memory_limit (a bailout). */
+    zend_try {
+        RETVAL_STRINGL((const char *)args.overflow.frames[0].data, (size_t)n);
+    } zend_catch {
+        zsn_free(&args.overflow);
+        zend_bailout();
+    } zend_end_try();
     zsn_free(&args.overflow);
     return n;
 }
@@ -227,16 +244,20 @@ PHP_FUNCTION(zmqsocket_native_recv)
  * (bindings/php/src/Compat/SocketMethods.php) is autoloaded instead.
  *
  * The fast path is a single string frame with mode 0 on a socket whose
- * SharedSocket ($this->s) uses the native path and holds no SNDMORE
- * frames: zs_send / zs_recv_packed with SharedSocket's sndtimeo /
- * rcvtimeo. Everything else goes to the layer's PHP, by calling protected
- * methods of ZMQSocket: layerSend($message, $mode), layerRecv($mode), and,
- * for a failed fast call, layerSendFailed($rc) / layerRecvFailed($rc),
- * whose results (false, $this) or exceptions are the method's.
+ * SharedSocket ($this->zmqsocketShared) uses the native path and holds
+ * no SNDMORE frames: zs_send / zs_recv_packed with SharedSocket's
+ * sndtimeo / rcvtimeo. Everything else goes to the layer's PHP, by
+ * calling protected methods of ZMQSocket: zmqsocketSend($message,
+ * $mode), zmqsocketRecv($mode), and, for a failed fast call,
+ * zmqsocketSendFailed($rc) / zmqsocketRecvFailed($rc), whose results
+ * (false, $this) or exceptions are the method's. (The names are
+ * zmqsocket's own so that a user's subclass of ZMQSocket does not meet
+ * them by chance.)
  */
 
 static zend_class_entry *zsn_methods_ce;
-static uint32_t zsn_s_offset; /* of $s in every object of the class */
+/* The slot of $zmqsocketShared in every object of the class. */
+static uint32_t zsn_s_offset;
 
 /* SharedSocket's properties the fast path reads, by slot: looked up once
  * per class entry (reset every request: a class entry lives one request
@@ -261,8 +282,9 @@ static int zsn_offset(zend_class_entry *ce, const char *name, uint32_t *out)
     return 1;
 }
 
-/* $this->s, when it is a SharedSocket whose single frames go through this
- * extension; NULL otherwise (the caller then leaves it to the layer). */
+/* $this->zmqsocketShared, when it is a SharedSocket whose single frames
+ * go through this extension; NULL otherwise (the caller then leaves it to
+ * the layer). */
 static zend_object *zsn_shared_of(zend_object *obj)
 {
     zval *sv = OBJ_PROP(obj, zsn_s_offset);
@@ -316,6 +338,11 @@ static void zsn_call_layer(zend_object *obj, const char *name, zval *return_valu
         return;
     }
     zend_call_known_instance_method(fn, obj, return_value, argc, argv);
+    /* send() and recv() return by value, whatever a subclass's override of
+     * the hook returns. */
+    if (Z_ISREF_P(return_value)) {
+        zend_unwrap_reference(return_value);
+    }
 }
 
 /* mode: absent or int 0 */
@@ -326,11 +353,11 @@ static int zsn_mode_zero(zval *mode)
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_zsn_methods_send, 0, 0, 1)
     ZEND_ARG_INFO(0, message)
-    ZEND_ARG_INFO(0, mode)
+    ZEND_ARG_INFO_WITH_DEFAULT_VALUE(0, mode, "0")
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_zsn_methods_recv, 0, 0, 0)
-    ZEND_ARG_INFO(0, mode)
+    ZEND_ARG_INFO_WITH_DEFAULT_VALUE(0, mode, "0")
 ZEND_END_ARG_INFO()
 
 PHP_METHOD(SocketMethods, send)
@@ -356,7 +383,7 @@ PHP_METHOD(SocketMethods, send)
                 RETURN_OBJ_COPY(obj);
             }
             ZVAL_LONG(&rcz, rc);
-            zsn_call_layer(obj, "layerSendFailed", return_value, 1, &rcz);
+            zsn_call_layer(obj, "zmqsocketSendFailed", return_value, 1, &rcz);
             return;
         }
     }
@@ -366,7 +393,7 @@ PHP_METHOD(SocketMethods, send)
     } else {
         ZVAL_COPY_VALUE(&args[1], mode);
     }
-    zsn_call_layer(obj, "layerSend", return_value, 2, args);
+    zsn_call_layer(obj, "zmqsocketSend", return_value, 2, args);
 }
 
 PHP_METHOD(SocketMethods, recv)
@@ -389,7 +416,7 @@ PHP_METHOD(SocketMethods, recv)
             return;
         }
         ZVAL_LONG(&rcz, n);
-        zsn_call_layer(obj, "layerRecvFailed", return_value, 1, &rcz);
+        zsn_call_layer(obj, "zmqsocketRecvFailed", return_value, 1, &rcz);
         return;
     }
     if (mode == NULL) {
@@ -397,7 +424,7 @@ PHP_METHOD(SocketMethods, recv)
     } else {
         ZVAL_COPY_VALUE(&arg, mode);
     }
-    zsn_call_layer(obj, "layerRecv", return_value, 1, &arg);
+    zsn_call_layer(obj, "zmqsocketRecv", return_value, 1, &arg);
 }
 
 static const zend_function_entry zsn_methods_functions[] = {
@@ -415,8 +442,8 @@ static PHP_MINIT_FUNCTION(zmqsocket_native)
     INIT_CLASS_ENTRY(ce, "ZmqSocket\\Compat\\SocketMethods", zsn_methods_functions);
     zsn_methods_ce = zend_register_internal_class_ex(&ce, NULL);
     zsn_methods_ce->ce_flags |= ZEND_ACC_ABSTRACT;
-    /* protected SharedSocket $s, as the PHP class declares it */
-    name = zend_string_init_interned("s", 1, 1);
+    /* protected SharedSocket $zmqsocketShared, as the PHP class declares it */
+    name = zend_string_init_interned("zmqsocketShared", sizeof "zmqsocketShared" - 1, 1);
     class_name = zend_string_init_interned("ZmqSocket\\Compat\\SharedSocket",
                                      sizeof "ZmqSocket\\Compat\\SharedSocket" - 1, 1);
     ZVAL_UNDEF(&undef);

@@ -101,6 +101,16 @@ final class SharedSocket
         $context->adopt($this);
     }
 
+    /**
+     * Never made from a string: an unserialized one would name a live
+     * socket by its handle without owning it. (Serializing fails already:
+     * FFI objects are not serializable.)
+     */
+    public function __unserialize(array $data): void
+    {
+        throw new \LogicException('Unserialization of ' . self::class . ' is not allowed');
+    }
+
     /** The frame zs_recv_packed handed over whole (longer than $rxBuf): its bytes, freed. */
     public function takeOverflow(int $n): string
     {

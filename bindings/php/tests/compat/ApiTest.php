@@ -158,6 +158,6 @@ final class ApiTest extends CompatTestCase
         }
         $s = self::socket(\ZMQ::SOCKET_PUSH);
         $this->assertSame($expect === '1', Library::native());
-        $this->assertSame($expect === '1', (new \ReflectionProperty(\ZMQSocket::class, 's'))->getValue($s)->native);
+        $this->assertSame($expect === '1', (new \ReflectionProperty(\ZMQSocket::class, 'zmqsocketShared'))->getValue($s)->native);
     }
 }

@@ -106,7 +106,48 @@ final class MethodsTest extends CompatTestCase
             $r = new \ReflectionMethod(\ZMQSocket::class, $m);
             $this->assertSame($internal, $r->isInternal(), $m);
             $this->assertSame('ZmqSocket\Compat\SocketMethods', $r->getDeclaringClass()->getName());
+            $mode = $r->getParameters()[$m === 'send' ? 1 : 0];
+            $this->assertSame('mode', $mode->getName());
+            $this->assertTrue($mode->isDefaultValueAvailable(), "$m's \$mode has a default");
+            $this->assertSame(0, $mode->getDefaultValue());
         }
+    }
+
+    /** A subclass of ZMQSocket may use any name php-zmq's ZMQSocket leaves free (it has no properties). */
+    public function testASubclassMayDeclareItsOwnState(): void
+    {
+        $ctx = self::context();
+        $pull = new class ($ctx, \ZMQ::SOCKET_PULL) extends \ZMQSocket {
+            public $s = 'mine';
+            private $shared = 'mine too';
+
+            public function layerSend($message, $mode): string
+            {
+                return 'mine as well';
+            }
+
+            public function mine(): array
+            {
+                return [$this->s, $this->shared, $this->layerSend('', 0)];
+            }
+        };
+        $pull->setSockOpt(\ZMQ::SOCKOPT_RCVTIMEO, 5000);
+        $push = self::socket(\ZMQ::SOCKET_PUSH);
+        $push->connect(self::bindAny($pull));
+        $push->send('through');
+        $this->assertSame('through', $pull->recv());
+        $this->assertSame(['mine', 'mine too', 'mine as well'], $pull->mine());
+    }
+
+    /** An unserialized socket state would reach a live socket by its handle: refused. */
+    public function testASocketsStateIsNeverUnserialized(): void
+    {
+        $push = self::socket(\ZMQ::SOCKET_PUSH);
+        $handle = (new \ReflectionProperty(\ZMQSocket::class, 'zmqsocketShared'))->getValue($push)->handle;
+        $shared = 'O:29:"ZmqSocket\Compat\SharedSocket":2:{s:6:"native";b:1;s:6:"handle";i:' . $handle . ';}';
+        $this->expectException(\LogicException::class);
+        $this->expectExceptionMessage('Unserialization of ZmqSocket\Compat\SharedSocket is not allowed');
+        unserialize('O:9:"ZMQSocket":1:{s:18:"' . "\0*\0" . 'zmqsocketShared";' . $shared . '}');
     }
 
     public function testASubclassThatSkipsTheConstructorGetsAnError(): void
@@ -134,7 +175,7 @@ final class MethodsTest extends CompatTestCase
         $o = new class extends \ZmqSocket\Compat\SocketMethods {
         };
         $this->expectException(\Error::class);
-        $this->expectExceptionMessage('has no method layerSend(): ZmqSocket\Compat\SocketMethods is the parent of '
+        $this->expectExceptionMessage('has no method zmqsocketSend(): ZmqSocket\Compat\SocketMethods is the parent of '
             . "the php-zmq layer's ZMQSocket only");
         $o->send('x');
     }
