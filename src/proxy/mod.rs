@@ -87,6 +87,30 @@ impl Stats {
         c.store(c.load(Ordering::Relaxed) + n, Ordering::Relaxed);
     }
 
+    #[inline]
+    fn sub(&self, kind: usize, d: usize, n: u64) {
+        let c = &self.0[kind][d];
+        c.store(c.load(Ordering::Relaxed) - n, Ordering::Relaxed);
+    }
+
+    /// Send one message towards `d` with `send` and count it. It counts
+    /// as forwarded before it goes: a peer that has it (and a harness that
+    /// has the reply to it) must find it counted. If it did not go, the
+    /// count moves to dropped (lost) or is taken back (no room yet).
+    fn count_send(&self, d: usize, send: impl FnOnce() -> Sent) -> Sent {
+        self.add(FORWARDED, d, 1);
+        let sent = send();
+        match sent {
+            Sent::Yes => {}
+            Sent::Lost => {
+                self.sub(FORWARDED, d, 1);
+                self.add(DROPPED, d, 1);
+            }
+            Sent::WouldBlock => self.sub(FORWARDED, d, 1),
+        }
+        sent
+    }
+
     fn snapshot(&self) -> zs_proxy_stats {
         let get = |k: usize| {
             [
@@ -594,9 +618,12 @@ impl Runner {
         if bypass && dir.outbox.is_empty() && dir.held.is_none() && !dir.blocked {
             // Straight through, as zmq_proxy does.
             let dst = self.dst(d);
-            match send_frames(dst, &mut self.scratch[..n], false) {
-                Sent::Yes => self.stats.add(FORWARDED, d, 1),
-                Sent::Lost => self.stats.add(DROPPED, d, 1),
+            let scratch = &mut self.scratch;
+            match self
+                .stats
+                .count_send(d, || send_frames(dst, &mut scratch[..n], false))
+            {
+                Sent::Yes | Sent::Lost => {}
                 Sent::WouldBlock => {
                     let frames = self.scratch.drain(..n).collect();
                     let dir = &mut self.dirs[d];
@@ -671,24 +698,18 @@ impl Runner {
                 return;
             }
             while head.copies > 1 {
-                match send_frames(dst, &mut head.frames, true) {
-                    Sent::Yes => {
-                        head.copies -= 1;
-                        self.stats.add(FORWARDED, d, 1);
-                    }
+                let frames = &mut head.frames;
+                match self.stats.count_send(d, || send_frames(dst, frames, true)) {
+                    Sent::Yes | Sent::Lost => head.copies -= 1,
                     Sent::WouldBlock => {
                         dir.blocked = true;
                         return;
                     }
-                    Sent::Lost => {
-                        head.copies -= 1;
-                        self.stats.add(DROPPED, d, 1);
-                    }
                 }
             }
-            match send_frames(dst, &mut head.frames, false) {
-                Sent::Yes => self.stats.add(FORWARDED, d, 1),
-                Sent::Lost => self.stats.add(DROPPED, d, 1),
+            let frames = &mut head.frames;
+            match self.stats.count_send(d, || send_frames(dst, frames, false)) {
+                Sent::Yes | Sent::Lost => {}
                 Sent::WouldBlock => {
                     dir.blocked = true;
                     return;
