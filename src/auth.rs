@@ -319,8 +319,7 @@ impl Handler {
         wake.connect(WAKE_ENDPOINT).map_err(fail)?;
         let stop = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stop);
-        let thread = crate::threads::builder("zap")
-            .spawn(move || serve(rep, woken, &flag))
+        let thread = crate::threads::spawn("zap", move || serve(rep, woken, &flag))
             .map_err(|e| ZsError::new(ZS_ERR_ZMQ, format!("ZAP handler thread: {e}")))?;
         Ok(Handler {
             stop,

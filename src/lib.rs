@@ -7,7 +7,7 @@
 //! Layers, from the bottom; a module uses only those below it:
 //! - [`types`]: the C types, plain data every layer may use;
 //! - [`sys`]: libzmq and OS calls the zmq crate and std do not wrap;
-//!   [`threads`]: the threads the library starts, named as its own;
+//!   [`threads`]: the threads the library starts, marked as its own;
 //! - [`error`]: result codes, the error type, the
 //!   per-thread last error; [`timeout`]: per-call timeouts and deadlines;
 //!   [`endpoint`]: what is read out of endpoint strings; [`options`]: the

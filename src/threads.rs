@@ -1,20 +1,34 @@
-//! The threads the library starts itself (the ZAP handler, proxies): made
-//! here, named "zmqsocket-<role>", so that the panic hook can tell them
-//! from the callers' threads.
+//! The threads the library starts itself (the ZAP handler, proxies):
+//! started here, named "zmqsocket-<role>" and marked, so that the panic
+//! hook can tell them from the callers' threads.
 
-/// What every one of the library's own thread names starts with.
-const PREFIX: &str = "zmqsocket-";
+use std::cell::Cell;
+use std::io;
+use std::thread::JoinHandle;
 
-/// A builder for one of the library's own threads, doing `role`.
-pub fn builder(role: &str) -> std::thread::Builder {
-    std::thread::Builder::new().name(format!("{PREFIX}{role}"))
+thread_local! {
+    /// Set on the library's own threads, first thing.
+    static OWN: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Whether this thread is one the library started.
+/// Start one of the library's own threads, doing `role`.
+pub fn spawn<T, F>(role: &str, f: F) -> io::Result<JoinHandle<T>>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    std::thread::Builder::new()
+        .name(format!("zmqsocket-{role}"))
+        .spawn(move || {
+            let _ = OWN.try_with(|o| o.set(true));
+            f()
+        })
+}
+
+/// Whether this thread is one the library started. Never panics (the
+/// panic hook asks), even while the thread's locals are being destroyed.
 pub fn is_own() -> bool {
-    std::thread::current()
-        .name()
-        .is_some_and(|n| n.starts_with(PREFIX))
+    OWN.try_with(Cell::get).unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -24,8 +38,11 @@ mod tests {
     #[test]
     fn own_threads_are_told_from_others() {
         assert!(!is_own(), "a test thread is not the library's");
-        assert!(builder("test").spawn(is_own).unwrap().join().unwrap());
-        let other = std::thread::Builder::new().name("zmqsocket".into());
-        assert!(!other.spawn(is_own).unwrap().join().unwrap());
+        assert!(spawn("test", is_own).unwrap().join().unwrap());
+        let named_alike = std::thread::Builder::new().name("zmqsocket-test".into());
+        assert!(
+            !named_alike.spawn(is_own).unwrap().join().unwrap(),
+            "a name is not enough"
+        );
     }
 }

@@ -232,14 +232,12 @@ impl Proxy {
             reattach_at: None,
             scratch: Vec::new(),
         };
-        let thread = crate::threads::builder("proxy")
-            .spawn(move || runner.run())
-            .map_err(|e| {
-                ZsError::new(
-                    ZS_ERR_INTERNAL,
-                    format!("cannot start the proxy's thread: {e}"),
-                )
-            })?;
+        let thread = crate::threads::spawn("proxy", move || runner.run()).map_err(|e| {
+            ZsError::new(
+                ZS_ERR_INTERNAL,
+                format!("cannot start the proxy's thread: {e}"),
+            )
+        })?;
         Ok((
             Proxy {
                 control: Mutex::new(Some(Control { tx, bell: outer })),
