@@ -30,7 +30,10 @@
  * required by this file (not auto_prepend_file):
  *   (g) the layer through FFI alone (no zmqsocket_native extension);
  *   (h) the layer with the zmqsocket_native extension loaded
- *       (-d extension=$ZMQSOCKET_PHP_EXT), a default row when it is set.
+ *       (-d extension=$ZMQSOCKET_PHP_EXT), a default row when it is set;
+ *   (i) the FFI floor: a sender of nothing but `$ffi->zs_send(...)` in a
+ *       loop (FFI alone) into row (a)'s php-zmq receiver, the fastest any
+ *       FFI-only sender can be; (g) is also given against it.
  * Goals (issue 20, item 6): (g) >= 0.70x php-zmq, (h) >= 1.0x.
  * Every socket has both HWMs at 1000 (libzmq's and php-zmq's default;
  * zmqsocket's own default is 100, so the zmqsocket rows set 1000). Each row
@@ -39,9 +42,9 @@
  * side-by-side ratios of run i of the row over run i of row (a).
  *
  *   php -d ffi.enable=1 bench.php [--quick] [--runs=R] [--messages=N]
- *                                 [--size=B] [--rows=abcfgh] [--micro]
+ *                                 [--size=B] [--rows=abcfghi] [--micro]
  *
- * Default rows: abcg, or abfcgh with ZMQSOCKET_PHP_EXT set and loaded.
+ * Default rows: abcgi, or abfcghi with ZMQSOCKET_PHP_EXT set and loaded.
  *
  * --quick: 3 runs of 200,000 messages. --micro: also the per-call costs in
  * one process (where the per-message time goes), see micro().
@@ -85,6 +88,10 @@ const ROWS = [
     // (g) through FFI alone, (h) with the zmqsocket_native extension.
     'g' => 'php-zmq loop, layer via FFI',
     'h' => 'php-zmq loop, layer + native ext',
+    // The floor of any sender through FFI alone: the bare zs_send call in
+    // a loop, nothing of the layer or the binding around it, into row
+    // (a)'s php-zmq receiver (see the note on GOALS).
+    'i' => 'bare FFI zs_send -> php-zmq recv',
 ];
 // How each row's [sender, receiver] works.
 const SIDES = [
@@ -96,9 +103,14 @@ const SIDES = [
     'f' => ['send', 'recv'],
     'g' => ['php-zmq', 'php-zmq'],
     'h' => ['php-zmq', 'php-zmq'],
+    'i' => ['ffi-bare', 'php-zmq'],
 ];
 // Goals (issue 4, item 5; issue 20, item 6 for g and h):
 // row => [minimum ratio vs (a), minimum ratio vs raw libzmq or null].
+// Row (i) has none: it is what (g)'s goal is measured against. A sender
+// whose every send() is one PHP FFI call cannot beat (i), whatever the
+// layer does, and (i) runs well below 0.7x on PHP 8.2 (docs/performance.md,
+// "Issue 20, the FFI floor"); the table also gives (g) against (i).
 const GOALS = [
     'a' => [null, null],
     'b' => [0.7, null],
@@ -108,6 +120,7 @@ const GOALS = [
     'f' => [null, null],
     'g' => [0.7, null],
     'h' => [1.0, null],
+    'i' => [null, null],
 ];
 // The rows whose processes run the layer (php-nozmq + bootstrap.php).
 const LAYER_ROWS = ['g', 'h'];
@@ -230,7 +243,13 @@ function sender(string $row, int $n, int $size, int $port): void
     choosePath($row);
     $push = new Socket(Socket::PUSH);
     $push->connectEndpoint($endpoint, HWM, HWM);
-    if (SIDES[$row][0] === 'send') {
+    if (SIDES[$row][0] === 'ffi-bare') {
+        $ffi = Library::ffi();
+        $h = $push->getHandle();
+        for ($i = 0; $i < $n; $i++) {
+            $ffi->zs_send($h, $payload, $size, -1);
+        }
+    } elseif (SIDES[$row][0] === 'send') {
         for ($i = 0; $i < $n; $i++) {
             $push->send($payload);
         }
@@ -261,7 +280,7 @@ function nativeForChildren(): bool
 /** In a sender or receiver: switch the native path off for row (f); fail if (b) would not use it as announced. */
 function choosePath(string $row): void
 {
-    if ($row === 'f') {
+    if ($row === 'f' || $row === 'i') {
         Library::useNative(false);
         return;
     }
@@ -281,7 +300,7 @@ function choosePath(string $row): void
 function spawn(string $row, array $args, &$stdout)
 {
     $ext = getenv('ZMQSOCKET_PHP_EXT');
-    $withExt = is_string($ext) && $ext !== '' && $row !== 'g';
+    $withExt = is_string($ext) && $ext !== '' && $row !== 'g' && $row !== 'i';
     $cmd = in_array($row, LAYER_ROWS, true)
         ? [__DIR__ . '/../compat/php-nozmq']
         : [PHP_BINARY, '-d', 'ffi.enable=1'];
@@ -393,7 +412,7 @@ function main(array $opts): int
     $runs = intOption($opts, 'runs', $quick ? 3 : 21, 1);
     $n = intOption($opts, 'messages', $quick ? 200_000 : 1_000_000, 2);
     $size = intOption($opts, 'size', 100, 1);
-    $rows = str_split((string) ($opts['rows'] ?? (nativeForChildren() ? 'abfcgh' : 'abcg')));
+    $rows = str_split((string) ($opts['rows'] ?? (nativeForChildren() ? 'abfcghi' : 'abcgi')));
     foreach ($rows as $row) {
         if (!isset(ROWS[$row])) {
             fail('--rows takes letters among ' . implode('', array_keys(ROWS)) . ", not $row");
@@ -475,6 +494,12 @@ function main(array $opts): int
             goal($vsBase, $goalBase),
             $vsRaw === null ? '-' : sprintf('%.2fx', $vsRaw),
             goal($vsRaw, $goalRaw)
+        );
+    }
+    if (isset($results['g'], $results['i'])) {
+        printf(
+            "\n(g) against the FFI floor (i), the same way: %.2fx\n",
+            median(array_map(static fn (float $g, float $f): float => $g / $f, $results['g'], $results['i']))
         );
     }
     echo "\n", match (true) {
