@@ -43,9 +43,15 @@
  *
  *   php -d ffi.enable=1 bench.php [--quick] [--runs=R] [--messages=N]
  *                                 [--size=B] [--rows=abcfghi] [--micro]
+ *                                 [--pin]
  *
  * Default rows: abcgi, or abfcghi with ZMQSOCKET_PHP_EXT set and loaded.
  *
+ * --pin: every receiver on CPU 0, every sender on CPU 1 (taskset), each
+ * process with its libzmq I/O thread. Unpinned, php-zmq's own runs are
+ * bimodal on a 2-core machine (about 2x apart, run to run, as the
+ * scheduler places the four busy threads), which is most of the spread
+ * of every ratio; pinned, they are not.
  * --quick: 3 runs of 200,000 messages. --micro: also the per-call costs in
  * one process (where the per-message time goes), see micro().
  * ZS_BENCH_RAW_MSGS: raw libzmq msg/s for the same message size, measured
@@ -297,7 +303,7 @@ function choosePath(string $row): void
  * extension; the others under this php, with the native extension when
  * ZMQSOCKET_PHP_EXT names it.
  */
-function spawn(string $row, array $args, &$stdout)
+function spawn(string $row, array $args, &$stdout, ?int $cpu)
 {
     $ext = getenv('ZMQSOCKET_PHP_EXT');
     $withExt = is_string($ext) && $ext !== '' && $row !== 'g' && $row !== 'i';
@@ -308,6 +314,9 @@ function spawn(string $row, array $args, &$stdout)
         $cmd = array_merge($cmd, ['-d', "extension=$ext"]);
     }
     $cmd = array_merge($cmd, [__FILE__], $args);
+    if ($cpu !== null) {
+        $cmd = array_merge(['taskset', '-c', (string) $cpu], $cmd);
+    }
     $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w']], $pipes);
     if (!is_resource($proc)) {
         fail('cannot start ' . implode(' ', $cmd));
@@ -346,18 +355,18 @@ function nextLine($pipe, int $deadline): ?string
 }
 
 /** One run of one row: the receiver's msg/s, or fail(). */
-function runOnce(string $row, int $n, int $size): float
+function runOnce(string $row, int $n, int $size, bool $pin): float
 {
     // A watchdog against hangs, far above any plausible run time.
     $deadline = hrtime(true) + (60 + intdiv($n, 20_000)) * 1_000_000_000;
     $common = ["--row=$row", "--messages=$n", "--size=$size"];
-    $recv = spawn($row, array_merge(['--role=recv'], $common), $recvOut);
+    $recv = spawn($row, array_merge(['--role=recv'], $common), $recvOut, $pin ? 0 : null);
     $line = nextLine($recvOut, $deadline);
     if ($line === null || !preg_match('~^port (\d+)$~', $line, $m) || (int) $m[1] <= 0) {
         proc_terminate($recv, 9);
         fail("row $row: the receiver did not say its port (said " . var_export($line, true) . ')');
     }
-    $send = spawn($row, array_merge(['--role=send', "--port={$m[1]}"], $common), $sendOut);
+    $send = spawn($row, array_merge(['--role=send', "--port={$m[1]}"], $common), $sendOut, $pin ? 1 : null);
     $line = nextLine($recvOut, $deadline);
     $ok = $line !== null && preg_match('~^result (\d+) (\d+) (\d+)$~', $line, $r);
     if (!$ok) {
@@ -412,6 +421,10 @@ function main(array $opts): int
     $runs = intOption($opts, 'runs', $quick ? 3 : 21, 1);
     $n = intOption($opts, 'messages', $quick ? 200_000 : 1_000_000, 2);
     $size = intOption($opts, 'size', 100, 1);
+    $pin = isset($opts['pin']);
+    if ($pin && (PHP_OS_FAMILY !== 'Linux' || !is_executable('/usr/bin/taskset'))) {
+        fail('--pin needs Linux and /usr/bin/taskset (util-linux)');
+    }
     $rows = str_split((string) ($opts['rows'] ?? (nativeForChildren() ? 'abfcghi' : 'abcgi')));
     foreach ($rows as $row) {
         if (!isset(ROWS[$row])) {
@@ -438,18 +451,19 @@ function main(array $opts): int
         "PUSH -> PULL over tcp://127.0.0.1, sender and receiver in separate processes, %s messages of %d bytes,\n"
         . "HWM %d on both sides (libzmq's and php-zmq's default); msg/s counted by the receiver from the first\n"
         . "message to the last; median of %d runs per row, rows alternating; ratios against php-zmq are\n"
-        . "medians of the side-by-side ratios%s\n\n",
+        . "medians of the side-by-side ratios%s%s\n\n",
         number_format($n),
         $size,
         HWM,
         $runs,
-        $raw === null ? '' : sprintf('; raw libzmq (ZS_BENCH_RAW_MSGS): %s msg/s', number_format($raw))
+        $raw === null ? '' : sprintf('; raw libzmq (ZS_BENCH_RAW_MSGS): %s msg/s', number_format($raw)),
+        $pin ? '; receiver pinned to CPU 0, sender to CPU 1 (--pin)' : ''
     );
 
     $results = array_fill_keys($rows, []);
     for ($i = 0; $i < $runs; $i++) {
         foreach ($rows as $row) {
-            $results[$row][] = runOnce($row, $n, $size);
+            $results[$row][] = runOnce($row, $n, $size, $pin);
         }
     }
 
