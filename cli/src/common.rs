@@ -147,9 +147,8 @@ pub fn open(a: &Attach, default_type: i32) -> Result<Socket, Failure> {
 /// "listening on EP" on stderr for each bind, as libzmq resolved it (the
 /// real port for `:*`), so that a script can read it.
 pub fn announce(s: &Socket) -> Result<(), Failure> {
-    let mut err = std::io::stderr().lock();
     for ep in s.bound_endpoints()? {
-        writeln!(err, "listening on {ep}")?;
+        note!("listening on {ep}");
     }
     Ok(())
 }
@@ -245,6 +244,13 @@ pub fn rates(messages: u64, bytes: u64, elapsed_ns: u64) -> (f64, f64) {
     }
     let secs = elapsed_ns as f64 / 1e9;
     (messages as f64 / secs, bytes as f64 / 1e6 / secs)
+}
+
+/// Prints a line to stderr. A closed stderr (the program started with
+/// `2>&-`) is not an error: the exit status still says what happened.
+/// (eprintln! would panic there.)
+pub fn note(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// Prints a summary line to stdout. Nobody reading it (a closed pipe) is

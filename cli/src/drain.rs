@@ -190,11 +190,11 @@ pub fn run(a: DrainArgs) -> Outcome {
     }
     let mut status = EXIT_OK;
     if let Some(n) = a.expect.filter(|&n| st.messages < n) {
-        eprintln!("drain: expected {n} messages, got {}", st.messages);
+        note!("drain: expected {n} messages, got {}", st.messages);
         status = EXIT_UNMET;
     }
     if a.sequenced && st.gaps > 0 {
-        eprintln!("drain: {} messages missing (gaps)", st.gaps);
+        note!("drain: {} messages missing (gaps)", st.gaps);
         status = EXIT_UNMET;
     }
     Ok(status)

@@ -6,6 +6,14 @@
 //! unsafe code); nothing here talks to libzmq directly.
 #![deny(unsafe_code)]
 
+/// eprintln! that does not panic when stderr is closed: see
+/// [`common::note`].
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::common::note(format_args!($($arg)*))
+    };
+}
+
 mod common;
 mod drain;
 mod format;
@@ -130,7 +138,7 @@ fn main() -> ExitCode {
         Ok(s) => s,
         Err(Failure { status, msg }) => {
             if status != common::EXIT_OK {
-                eprintln!("zmqsocket {name}: error: {msg}");
+                note!("zmqsocket {name}: error: {msg}");
             }
             status
         }

@@ -93,7 +93,7 @@ pub fn run(a: MonitorArgs) -> Outcome {
             print_event(&ev, a.json)?;
         }
     }
-    eprintln!("monitor: {n} events");
+    note!("monitor: {n} events");
     Ok(EXIT_OK)
 }
 

@@ -86,7 +86,7 @@ pub fn run(a: ProxyArgs) -> Outcome {
             .fault(dir as i32, &with_seed(rules, a.seed))
             .map_err(|e| Failure::usage(e.text))?;
     }
-    eprintln!("listening on {}", front_endpoint(&a.front, port));
+    note!("listening on {}", front_endpoint(&a.front, port));
     let deadline = Deadline::after(a.timeout);
     while !common::stopped() && !deadline.passed() {
         std::thread::sleep(Duration::from_millis(deadline.slice().min(SLICE_MS) as u64));

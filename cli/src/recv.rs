@@ -106,13 +106,13 @@ pub fn run(a: RecvArgs) -> Outcome {
             Err(e) => return Err(e.into()),
         }
     }
-    eprintln!("recv: {got} messages");
+    note!("recv: {got} messages");
     if timed_out {
-        eprintln!("recv: no message within {} ms", a.timeout.unwrap_or(0));
+        note!("recv: no message within {} ms", a.timeout.unwrap_or(0));
         return Ok(EXIT_UNMET);
     }
     if let Some(n) = a.count.filter(|&n| got < n) {
-        eprintln!("recv: expected {n} messages, got {got}");
+        note!("recv: expected {n} messages, got {got}");
         return Ok(EXIT_UNMET);
     }
     Ok(EXIT_OK)

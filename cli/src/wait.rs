@@ -45,11 +45,12 @@ pub fn run(a: WaitArgs) -> Outcome {
             "ready": ready,
         }))?;
     } else if ready {
-        eprintln!("wait: {} is ready", a.connect);
+        note!("wait: {} is ready", a.connect);
     } else {
-        eprintln!(
+        note!(
             "wait: no ZMTP peer answered at {} within {} ms",
-            a.connect, a.timeout
+            a.connect,
+            a.timeout
         );
     }
     Ok(if ready { EXIT_OK } else { EXIT_UNMET })

@@ -4,6 +4,7 @@
 mod common;
 
 use std::net::TcpListener;
+use std::process::{Command, Stdio};
 
 use common::run;
 
@@ -123,7 +124,6 @@ fn a_zero_timeout_tries_once() {
 #[test]
 fn a_closed_stdout_keeps_the_exit_status() {
     use std::io::Read;
-    use std::process::{Command, Stdio};
     let mut child = Command::new(common::BIN)
         .args([
             "drain",
@@ -150,4 +150,37 @@ fn a_closed_stdout_keeps_the_exit_status() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(1), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+}
+
+/// `args` run with stderr a pipe nobody reads (its read end closed
+/// before the program writes, as when `2>&1 | head -1` has exited):
+/// the exit status, and stdout.
+fn run_with_broken_stderr(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::new(common::BIN)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the zmqsocket binary runs");
+    drop(child.stderr.take());
+    let out = child.wait_with_output().expect("it ends");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn a_broken_stderr_keeps_the_exit_status() {
+    // The timeout's lines go to stderr (eprintln! would panic there:
+    // exit status 101).
+    let (status, out) =
+        run_with_broken_stderr(&["recv", "--bind", "tcp://127.0.0.1:*", "--timeout", "0.2"]);
+    assert_eq!(status, Some(1), "{out}");
+    // And so does the error of a ZeroMQ failure.
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let ep = format!("tcp://127.0.0.1:{}", taken.local_addr().unwrap().port());
+    let (status, out) = run_with_broken_stderr(&["recv", "--bind", &ep, "--timeout", "5"]);
+    assert_eq!(status, Some(3), "{out}");
 }
