@@ -421,6 +421,28 @@ fn req_and_dealer_clients_reach_a_rep_service() {
     }
 }
 
+/// A reply the front cannot deliver (the service addressed it to a client
+/// the proxy's ROUTER does not know: EHOSTUNREACH) counts as dropped, not
+/// forwarded, and the proxy goes on forwarding.
+#[test]
+fn a_reply_to_no_client_counts_as_dropped() {
+    let (svc, p, front) = service_and_proxy(DEALER, ROUTER);
+    let dealer = client(DEALER, front);
+    send(dealer, b"hello");
+    // [the proxy's DEALER, the client as the proxy's ROUTER names it, hello]
+    let q = recv_ok(svc);
+    assert_eq!(q.len(), 3, "{q:?}");
+    assert_eq!(q[2], b"hello");
+    send_multi(svc, &[&q[0], b"nobody", b"lost"]);
+    send_multi(svc, &[&q[0], &q[1], b"found"]);
+    assert_eq!(recv_ok(dealer), [b"found".to_vec()]);
+    let s = wait_stats(p, |s| handled(s, 1) == 2);
+    assert_eq!((s.forwarded, s.dropped), ([1, 1], [0, 1]));
+    for h in [dealer, svc, p] {
+        destroy(h);
+    }
+}
+
 #[test]
 fn a_sub_client_subscribes_through_the_proxy() {
     let (publisher, p, front) = service_and_proxy(SUB, PUB);
