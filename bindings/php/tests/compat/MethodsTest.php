@@ -179,4 +179,47 @@ final class MethodsTest extends CompatTestCase
             . "the php-zmq layer's ZMQSocket only");
         $o->send('x');
     }
+
+    /**
+     * A frame longer than the receive buffer and than what memory_limit
+     * leaves: PHP's own fatal error, as on php-zmq, on each path (with the
+     * extension the frame is freed as the copy bails out), never a crash.
+     */
+    public function testAFrameAboveMemoryLimitIsPhpsMemoryError(): void
+    {
+        $boot = realpath(__DIR__ . '/../../compat/bootstrap.php');
+        $code = 'require ' . var_export($boot, true) . ';
+            $ctx = new ZMQContext();
+            $pull = $ctx->getSocket(ZMQ::SOCKET_PULL);
+            $pull->bind("tcp://127.0.0.1:*");
+            $push = $ctx->getSocket(ZMQ::SOCKET_PUSH);
+            $push->connect($pull->getSockOpt(ZMQ::SOCKOPT_LAST_ENDPOINT));
+            $push->send(str_repeat("x", 3 << 20));
+            echo \ZmqSocket\Library::native() ? "native\n" : "ffi\n";
+            ini_set("memory_limit", (string) (memory_get_usage(true) + (1 << 20)));
+            $pull->recv();
+            echo "received\n";';
+        $runs = ['ffi' => []];
+        $ext = getenv('ZMQSOCKET_PHP_EXT') ?: (\dirname(__DIR__, 4) . '/build/php/zmqsocket_native.so');
+        if (\function_exists('zmqsocket_native_attach') && is_file($ext)) {
+            $runs['native'] = ['-d', "extension=$ext"];
+        }
+        foreach ($runs as $path => $args) {
+            $p = proc_open(
+                [__DIR__ . '/../../compat/php-nozmq', ...$args, '-r', $code],
+                [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
+                $pipes
+            );
+            $this->assertIsResource($p);
+            $out = stream_get_contents($pipes[1]);
+            $err = stream_get_contents($pipes[2]);
+            fclose($pipes[1]);
+            fclose($pipes[2]);
+            $status = proc_close($p);
+            $this->assertSame("$path\n", $out, "$path: $err");
+            $this->assertSame(255, $status, "$path: $err");
+            $this->assertStringContainsString('Allowed memory size', $err, $path);
+        }
+        $this->assertCount(\function_exists('zmqsocket_native_attach') ? 2 : 1, $runs, 'the extension was not found');
+    }
 }
