@@ -198,6 +198,12 @@ enum zs_result {
 #define NONE 0
 
 /**
+ * How many calls on a socket [`SocketState::tick`] lets pass between two
+ * reads of its monitor's queue.
+ */
+#define CALLS_PER_MONITOR_READ 1024
+
+/**
  * The seed a direction's PRNG starts from when the rules name none.
  */
 #define DEFAULT_SEED 0
@@ -1032,7 +1038,8 @@ int32_t zs_drain(zs_socket s,
  * handshake, the time the subscriptions need to reach the publisher and
  * be applied there; subscribe before waiting. Connection state
  * comes from libzmq's socket monitor, started at a socket's first bind or
- * connect; sends and receives never pay for it.
+ * connect; a send or receive pays for it only at every 1024th call on
+ * the socket (see zs_next_event).
  */
 int32_t zs_wait_connected(zs_socket s, const char *host_id, int32_t port, int32_t timeout_ms);
 
@@ -1396,8 +1403,10 @@ int32_t zs_auth_reset(void);
  * were dropped the next event read is ZS_EVENT_LOST with how many.
  * Reading the log does not change what zs_peer_count and the waits
  * report. Events wait, unread, inside the library until a call on the
- * socket reads them (this one, zs_peer_count, the waits, a bind,
- * connect, unbind or disconnect); sends and receives never do.
+ * socket reads them: this one, zs_peer_count, the waits, a bind,
+ * connect, unbind or disconnect, and every 1024th call of any kind on
+ * the socket (sends and receives included), so that unread events of a
+ * socket nobody asks about never pile up beyond the log.
  */
 int32_t zs_next_event(zs_socket s, int32_t timeout_ms, struct zs_event *out);
 

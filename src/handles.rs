@@ -386,7 +386,8 @@ fn lookup_table(h: zs_socket, slot: usize) -> ZsResult<Arc<Entry>> {
     }
 }
 
-/// Look `h` up, lock it and run `f` on it.
+/// Look `h` up, lock it, count the call ([`SocketState::tick`]) and run
+/// `f` on it.
 ///
 /// A socket in this thread's cache is used straight from the cache, which
 /// keeps it alive for the call (only this thread can replace its cache's
@@ -406,7 +407,10 @@ pub fn with_socket<T>(
                 if e.handle == h && h != 0 && e.generation == generation() && !e.is_closing() =>
             {
                 let f = f.take().expect("taken once");
-                Some(e.lock().and_then(|mut locked| f(e, &mut locked)))
+                Some(e.lock().and_then(|mut locked| {
+                    locked.tick();
+                    f(e, &mut locked)
+                }))
             }
             _ => None,
         }
@@ -417,6 +421,7 @@ pub fn with_socket<T>(
     let f = f.take().expect("not taken: the cache missed");
     let entry = lookup_table(h, slot)?;
     let mut locked = entry.lock()?;
+    locked.tick();
     f(&entry, &mut locked)
 }
 

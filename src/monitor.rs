@@ -1,10 +1,12 @@
 //! Real connection state (SPEC section 14), from libzmq's socket monitor.
 //!
 //! A socket's monitor starts just before its first bind or connect, so no
-//! handshake is missed, and asks for every event but BIND_FAILED. Events queue, unbounded,
-//! in an inproc PAIR and are read only when the socket is attached,
-//! detached, asked about its peers or for its events: sending and
-//! receiving never touch the monitor. Each event read is kept in the
+//! handshake is missed, and asks for every event but BIND_FAILED. Events
+//! queue, unbounded (libzmq's I/O thread would stall on a full queue), in
+//! an inproc PAIR, and are read when the socket is attached, detached,
+//! asked about its peers or for its events, and at every 1024th call on
+//! it (`SocketState::tick`), so a socket that is only sent on and
+//! received from does not keep them all. Each event read is kept in the
 //! socket's event log (SPEC section 20), the latest [`LOG_CAP`] unread,
 //! and applied to the connection state; reading the log changes nothing
 //! of that state.

@@ -450,3 +450,38 @@ fn reconnect_ivl_is_the_retry_interval_in_the_log() {
     );
     destroy(default);
 }
+
+/// Calls between two reads of a socket's monitor queue: 1024, as
+/// zs_next_event's documentation says (CALLS_PER_MONITOR_READ in
+/// src/socket/mod.rs).
+const CALLS_PER_MONITOR_READ: usize = 1024;
+
+/// A socket that is only received from still reads its monitor's queue
+/// every 1024 calls: an event queued before them is logged (time_us is
+/// when it was read) during them, long before the question that takes it
+/// out of the log.
+#[test]
+fn every_1024th_call_reads_the_monitor() {
+    let (pull, port) = bound(PULL); // its LISTENING event is queued, unread
+    let mut m = empty_msg();
+    for _ in 0..CALLS_PER_MONITOR_READ {
+        assert_eq!(zs_recv_nonblocking(pull, &mut m), WOULD_BLOCK);
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let push = connected(PUSH, port);
+    assert_eq!(zs_wait_peers(pull, 1, WAIT_MS), OK, "{}", last_error());
+    let seen = events_of(pull, WAIT_MS);
+    let at = |kind: i32| {
+        seen.iter()
+            .find(|e| e.kind == kind)
+            .unwrap_or_else(|| panic!("no event {kind:#x} in {}", seen.len()))
+            .time_us
+    };
+    let (listening, accepted) = (at(ZS_EVENT_LISTENING as i32), at(ZS_EVENT_ACCEPTED as i32));
+    assert!(
+        accepted >= listening + 250_000,
+        "LISTENING read at {listening} us, ACCEPTED at {accepted} us"
+    );
+    destroy(push);
+    destroy(pull);
+}

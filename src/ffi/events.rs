@@ -17,8 +17,10 @@ use crate::types::{zs_event, zs_message, zs_socket};
 /// were dropped the next event read is ZS_EVENT_LOST with how many.
 /// Reading the log does not change what zs_peer_count and the waits
 /// report. Events wait, unread, inside the library until a call on the
-/// socket reads them (this one, zs_peer_count, the waits, a bind,
-/// connect, unbind or disconnect); sends and receives never do.
+/// socket reads them: this one, zs_peer_count, the waits, a bind,
+/// connect, unbind or disconnect, and every 1024th call of any kind on
+/// the socket (sends and receives included), so that unread events of a
+/// socket nobody asks about never pile up beyond the log.
 #[no_mangle]
 pub extern "C" fn zs_next_event(s: zs_socket, timeout_ms: i32, out: *mut zs_event) -> i32 {
     ffi_boundary! {

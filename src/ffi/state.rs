@@ -22,7 +22,8 @@ use crate::types::zs_socket;
 /// handshake, the time the subscriptions need to reach the publisher and
 /// be applied there; subscribe before waiting. Connection state
 /// comes from libzmq's socket monitor, started at a socket's first bind or
-/// connect; sends and receives never pay for it.
+/// connect; a send or receive pays for it only at every 1024th call on
+/// the socket (see zs_next_event).
 #[no_mangle]
 pub extern "C" fn zs_wait_connected(
     s: zs_socket,

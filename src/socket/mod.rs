@@ -85,6 +85,10 @@ impl Connect {
     }
 }
 
+/// How many calls on a socket [`SocketState::tick`] lets pass between two
+/// reads of its monitor's queue.
+pub const CALLS_PER_MONITOR_READ: u32 = 1024;
+
 /// One live socket, owned by its handle-table entry.
 pub struct SocketState {
     /// Declared before `ctx`: the socket is closed before the context's
@@ -109,6 +113,9 @@ pub struct SocketState {
     sequencing: streams::Sequencing,
     /// Connection state, from the first bind or connect on.
     monitor: Option<Monitor>,
+    /// Calls on the socket since its monitor's queue was last read by
+    /// [`SocketState::tick`].
+    calls: u32,
     /// The context the socket was made in (dropped last).
     ctx: Arc<RawCtx>,
 }
@@ -240,6 +247,29 @@ impl SocketState {
         self.max_msg_size
     }
 
+    /// Count one call on the socket; every [`CALLS_PER_MONITOR_READ`]th
+    /// reads the monitor's queue into its log. libzmq's events queue
+    /// without bound (a bounded queue would stall libzmq's I/O thread when
+    /// full), so a socket that is only sent on and received from, with
+    /// peers that come and go, would otherwise keep every event since the
+    /// last question about its connections.
+    #[inline(always)]
+    pub fn tick(&mut self) {
+        self.calls += 1;
+        if self.calls >= CALLS_PER_MONITOR_READ {
+            self.read_monitor();
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn read_monitor(&mut self) {
+        self.calls = 0;
+        if let Some(m) = self.monitor.as_mut() {
+            m.drain();
+        }
+    }
+
     /// Whether a connection of this socket is still in its handshake,
     /// reading the events queued first.
     pub fn handshaking(&mut self) -> bool {
@@ -332,6 +362,7 @@ impl SocketState {
             slice: SliceTimeouts { send: -1, recv: -1 },
             sequencing: streams::Sequencing::new(Arc::as_ptr(&ctx) as u64),
             monitor: None,
+            calls: 0,
             ctx,
         })
     }
