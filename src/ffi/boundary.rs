@@ -110,19 +110,19 @@ thread_local! {
     static PANIC_TEXT: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Install, once, a panic hook that stays silent for panics inside an
-/// exported function (the host process may be an interpreter whose stderr
-/// must not be written to) and defers to the previous hook on the
-/// library's own threads. (This library's copy of std sees only this
-/// library's panics.)
+/// Install, once, a panic hook that stays silent for the library's own
+/// panics on its callers' threads (the host process may be an interpreter
+/// whose stderr must not be written to: the panic becomes ZS_ERR_INTERNAL
+/// with its text) and defers to the previous hook for everything else: the
+/// library's own threads, and panics elsewhere in a Rust program that
+/// links the crate (its tests, the command-line tool).
 pub(crate) fn install_panic_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
-            // The library's code runs on a thread it did not start only
-            // inside an exported function.
-            if !crate::threads::is_own() {
+            let ours = info.location().is_some_and(|l| in_library(l.file()));
+            if ours && !crate::threads::is_own() {
                 let payload = info.payload();
                 let text = payload
                     .downcast_ref::<&str>()
@@ -139,6 +139,18 @@ pub(crate) fn install_panic_hook() {
             }
         }));
     });
+}
+
+/// Whether a panic's location is in the library's sources: under the
+/// directory this file's `src/` is, as the compiler spells it (relative
+/// in this workspace, absolute for a dependency).
+fn in_library(file: &str) -> bool {
+    const HERE: &str = file!();
+    let src = HERE
+        .strip_suffix("ffi/boundary.rs")
+        .or_else(|| HERE.strip_suffix("ffi\\boundary.rs"))
+        .unwrap_or(HERE);
+    file.starts_with(src)
 }
 
 /// The body of [`ffi_boundary!`]: run `body`, catch a panic, and map the
@@ -237,6 +249,18 @@ mod tests {
         assert_eq!(zs_example_ok(), ZS_OK.code());
         assert_eq!(zs_example_partial(), 7);
         assert_eq!(last_error_text(), "zs_example_partial: cut short");
+    }
+
+    /// Panics in the library's files are its own; a caller's are not.
+    #[test]
+    fn library_files_are_told_from_others() {
+        assert!(in_library(file!()));
+        assert!(in_library(
+            &file!().replace("ffi/boundary.rs", "ops/retry.rs")
+        ));
+        assert!(!in_library("tests/signals.rs"));
+        assert!(!in_library("cli/src/main.rs"));
+        assert!(!in_library("/rustc/abc/library/core/src/option.rs"));
     }
 
     #[test]
