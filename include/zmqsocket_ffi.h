@@ -26,6 +26,14 @@
  *   without waiting (failing with ZS_ERR_TIMED_OUT), ZS_TIMEOUT_FOREVER,
  *   ZS_TIMEOUT_DEFAULT (5000 ms unless zs_set_default_timeout changed it).
  *   A timeout never changes how later calls behave.
+ * - Signals: a signal whose handler runs while a send, a receive, a poll,
+ *   a wait or zs_next_event is waiting ends that call, as libzmq's own
+ *   calls end (EINTR), with ZS_ERR_INTERRUPTED: nothing was sent or
+ *   received, and calling again goes on waiting. (An interpreter such as
+ *   Python's or PHP's runs its handlers only once the call has returned;
+ *   signals set to be ignored interrupt nothing.) zs_pump and zs_drain,
+ *   and the rest of a message once its first frame is queued, go on
+ *   through signals.
  * - HWMs are message counts: ZS_HWM_DEFAULT = 100, 0 = no limit. They are
  *   set before each bind and connect; since libzmq 4.2 a socket's HWMs
  *   apply to all its pipes, so the latest values set on a socket win for
@@ -159,6 +167,11 @@ enum zs_result {
    * Any other libzmq error; the last error names it.
    */
   ZS_ERR_ZMQ = -16,
+  /**
+   * A signal arrived while the call was waiting (libzmq's EINTR):
+   * nothing was sent or received; call again to go on waiting.
+   */
+  ZS_ERR_INTERRUPTED = -17,
   /**
    * A bug: a caught panic or broken invariant.
    */

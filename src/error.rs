@@ -79,6 +79,9 @@ result_codes! {
         ZS_ERR_IO = -15 => c"I/O error",
         /// Any other libzmq error; the last error names it.
         ZS_ERR_ZMQ = -16 => c"libzmq error",
+        /// A signal arrived while the call was waiting (libzmq's EINTR):
+        /// nothing was sent or received; call again to go on waiting.
+        ZS_ERR_INTERRUPTED = -17 => c"interrupted by a signal",
         /// A bug: a caught panic or broken invariant.
         ZS_ERR_INTERNAL = -99 => c"internal error (a bug in zmqsocket)",
     }
@@ -147,6 +150,7 @@ pub fn from_zmq(e: zmq::Error, what: &str, again: zs_result) -> ZsError {
         zmq::Error::EFSM => ZS_ERR_WRONG_STATE,
         zmq::Error::EHOSTUNREACH => ZS_ERR_HOST_UNREACHABLE,
         zmq::Error::ENOTSOCK | zmq::Error::ETERM => ZS_ERR_BAD_HANDLE,
+        zmq::Error::EINTR => ZS_ERR_INTERRUPTED,
         // A malformed endpoint or address, or a transport libzmq lacks.
         zmq::Error::EINVAL | zmq::Error::EPROTONOSUPPORT | zmq::Error::ENOCOMPATPROTO => {
             ZS_ERR_INVALID_ARGUMENT
@@ -216,8 +220,8 @@ mod tests {
             .collect();
         assert_eq!(texts.len(), zs_result::ALL.len());
         assert!(!texts.contains(c"unknown error code"));
-        assert_eq!(zs_result::describe(-17), c"unknown error code");
+        assert_eq!(zs_result::describe(-18), c"unknown error code");
         assert_eq!(zs_result::describe(1), c"unknown error code");
-        assert_eq!(zs_result::ALL.len(), 18);
+        assert_eq!(zs_result::ALL.len(), 19);
     }
 }

@@ -253,11 +253,17 @@ impl Monitor {
     }
 
     /// Wait up to `ms` for the next event (0: just look), then read all.
-    pub fn wait_event(&mut self, ms: i64) {
-        if let Some(pair) = self.pair.as_ref() {
-            let _ = pair.poll(zmq::POLLIN, ms);
-        }
+    /// Err(EINTR) when a signal cut the wait short.
+    pub fn wait_event(&mut self, ms: i64) -> Result<(), zmq::Error> {
+        let waited = match self.pair.as_ref() {
+            Some(pair) => pair.poll(zmq::POLLIN, ms).map(|_| ()),
+            None => Ok(()),
+        };
         self.drain();
+        match waited {
+            Err(zmq::Error::EINTR) => Err(zmq::Error::EINTR),
+            _ => Ok(()),
+        }
     }
 
     /// Live sessions on `endpoint`.

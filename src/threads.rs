@@ -1,6 +1,7 @@
 //! The threads the library starts itself (the ZAP handler, proxies):
-//! started here, named "zmqsocket-<role>" and marked, so that the panic
-//! hook can tell them from the callers' threads.
+//! started here, named "zmqsocket-<role>", marked, so that the panic hook
+//! can tell them from the callers' threads, and with every signal blocked
+//! (signals are for the callers' threads, as with libzmq's own).
 
 use std::cell::Cell;
 use std::io;
@@ -20,6 +21,7 @@ where
     std::thread::Builder::new()
         .name(format!("zmqsocket-{role}"))
         .spawn(move || {
+            crate::sys::block_signals();
             let _ = OWN.try_with(|o| o.set(true));
             f()
         })
@@ -44,5 +46,18 @@ mod tests {
             !named_alike.spawn(is_own).unwrap().join().unwrap(),
             "a name is not enough"
         );
+    }
+
+    #[test]
+    fn own_threads_block_signals() {
+        use crate::sys::signal_blocked;
+        assert!(
+            !signal_blocked(libc::SIGINT),
+            "the test thread's mask is its own"
+        );
+        let blocked = spawn("test", || {
+            [libc::SIGINT, libc::SIGTERM, libc::SIGALRM].map(signal_blocked)
+        });
+        assert_eq!(blocked.unwrap().join().unwrap(), [true; 3]);
     }
 }

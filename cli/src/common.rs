@@ -54,7 +54,7 @@ impl Failure {
             || e.is(zs_result::ZS_ERR_NOT_SUPPORTED)
         {
             EXIT_USAGE
-        } else if e.is(zs_result::ZS_ERR_TIMED_OUT) {
+        } else if e.ended_wait() {
             EXIT_UNMET
         } else {
             EXIT_ZMQ

@@ -115,7 +115,7 @@ pub fn run(a: PumpArgs) -> Outcome {
         ))?;
     }
     match ended {
-        Some(e) if !e.is(zmqsocket::zs_result::ZS_ERR_TIMED_OUT) => Err(e.into()),
+        Some(e) if !e.ended_wait() => Err(e.into()),
         _ if sent < a.count => {
             note!("pump: sent {sent} of {} messages", a.count);
             Ok(EXIT_UNMET)

@@ -97,7 +97,7 @@ pub fn run(a: RecvArgs) -> Outcome {
                 }
                 deadline = Deadline::after(a.timeout);
             }
-            Err(e) if e.is(zmqsocket::zs_result::ZS_ERR_TIMED_OUT) => {
+            Err(e) if e.ended_wait() => {
                 if deadline.passed() {
                     timed_out = true;
                     break;

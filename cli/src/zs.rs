@@ -30,6 +30,13 @@ impl ZsError {
     pub fn is(&self, r: zs_result) -> bool {
         self.code == r.code()
     }
+
+    /// A wait that ended without its result: the time ran out, or a signal
+    /// interrupted it (SIGINT or SIGTERM, the only signals this program
+    /// catches: the caller then finds the stop flag set).
+    pub fn ended_wait(&self) -> bool {
+        self.is(zs_result::ZS_ERR_TIMED_OUT) || self.is(zs_result::ZS_ERR_INTERRUPTED)
+    }
 }
 
 pub type Result<T> = std::result::Result<T, ZsError>;
@@ -238,7 +245,7 @@ impl Socket {
         let rc = lib::zs_drain(self.0, expected, flags, timeout_ms, &mut st);
         let r = match check(rc) {
             Ok(_) => Ok(true),
-            Err(e) if e.is(zs_result::ZS_ERR_TIMED_OUT) => Ok(false),
+            Err(e) if e.ended_wait() => Ok(false),
             Err(e) => Err(e),
         };
         (r, st)
@@ -252,7 +259,7 @@ impl Socket {
     pub fn wait_peer(&self, timeout_ms: i32) -> Result<bool> {
         match check(lib::zs_wait_peers(self.0, 1, timeout_ms)) {
             Ok(_) => Ok(true),
-            Err(e) if e.is(zs_result::ZS_ERR_TIMED_OUT) => Ok(false),
+            Err(e) if e.ended_wait() => Ok(false),
             Err(e) => Err(e),
         }
     }
@@ -280,7 +287,7 @@ impl Socket {
                     endpoint: String::from_utf8_lossy(&bytes).into_owned(),
                 }))
             }
-            Err(e) if e.is(zs_result::ZS_ERR_TIMED_OUT) => Ok(None),
+            Err(e) if e.ended_wait() => Ok(None),
             Err(e) => Err(e),
         }
     }

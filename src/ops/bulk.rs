@@ -12,7 +12,7 @@
 use std::collections::HashSet;
 use std::time::Instant;
 
-use super::retry::{retry, Direction};
+use super::retry::{retry, through_signals, Direction};
 use super::send::{check_size, send_each};
 use crate::error::zs_result::*;
 use crate::error::{from_zmq, invalid, ZsError, ZsResult};
@@ -88,16 +88,19 @@ pub fn pump(
         } else {
             [0; SEQ_FRAME]
         };
+        // A signal before the message was taken: nothing sent, try again.
         let result = check_size(entry, state, total).and_then(|()| {
-            send_each(entry, state, frames.len() + skip, wait, |i, sock, flags| {
-                // i < skip only for the sequence frame.
-                if i < skip {
-                    return sock.send(&seq_frame, flags);
-                }
-                match &mut shared[i - skip] {
-                    (_, Some(m)) => sock.send_shared(m, flags),
-                    (f, None) => sock.send(f, flags),
-                }
+            through_signals(|| {
+                send_each(entry, state, frames.len() + skip, wait, |i, sock, flags| {
+                    // i < skip only for the sequence frame.
+                    if i < skip {
+                        return sock.send(&seq_frame, flags);
+                    }
+                    match &mut shared[i - skip] {
+                        (_, Some(m)) => sock.send_shared(m, flags),
+                        (f, None) => sock.send(f, flags),
+                    }
+                })
             })
         });
         if let Err(e) = result {
@@ -146,21 +149,25 @@ pub fn drain(
                         if first_at.is_some() {
                             last_at = Some(Instant::now());
                         }
-                        retry(entry, state, Direction::Recv, wait, true, |sock, flags| {
-                            sock.recv(&mut msg, flags)
+                        through_signals(|| {
+                            retry(entry, state, Direction::Recv, wait, true, |sock, flags| {
+                                sock.recv(&mut msg, flags)
+                            })
                         })
                     }
                     Err(e) => Err(e),
                 }
             } else {
-                retry(
-                    entry,
-                    state,
-                    Direction::Recv,
-                    Wait::Forever,
-                    false,
-                    |sock, flags| sock.recv(&mut msg, flags),
-                )
+                through_signals(|| {
+                    retry(
+                        entry,
+                        state,
+                        Direction::Recv,
+                        Wait::Forever,
+                        false,
+                        |sock, flags| sock.recv(&mut msg, flags),
+                    )
+                })
             };
             if let Err(e) = got {
                 break Err(e);

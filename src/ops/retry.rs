@@ -34,8 +34,11 @@ fn set_slice(state: &mut SocketState, dir: Direction, ms: i32) -> Result<(), zmq
     }
 }
 
-/// Run `op` until it succeeds, fails with something other than
-/// EAGAIN/EINTR, or `wait` runs out. `op(sock, 0)` must be the blocking
+/// Run `op` until it succeeds, fails with something other than EAGAIN,
+/// or `wait` runs out. A signal that interrupts a blocking attempt
+/// (EINTR) ends the call with ZS_ERR_INTERRUPTED, as libzmq's own calls
+/// end, so that the caller's signal handlers get to run (a binding's
+/// interpreter runs them only once the call has returned). `op(sock, 0)` must be the blocking
 /// form of the libzmq call, `op(sock, zmq::DONTWAIT)` the non-blocking one.
 /// With `between_messages`, the call lets other threads waiting for the
 /// socket in between its slices (never in the middle of a message).
@@ -72,7 +75,7 @@ pub fn retry<T>(
             // The first attempt was the whole wait.
             Err(ran_out(entry, wait))
         }
-        Err(zmq::Error::EAGAIN) | Err(zmq::Error::EINTR) => {
+        Err(zmq::Error::EAGAIN) => {
             retry_waiting(entry, state, dir, wait, between_messages, &mut op)
         }
         other => other.map_err(|e| fail(e, entry)),
@@ -114,8 +117,21 @@ fn retry_waiting<T>(
         }
         set_slice(state, dir, slice).map_err(|e| fail(e, entry))?;
         match op(state.raw(), 0) {
-            Err(zmq::Error::EAGAIN) | Err(zmq::Error::EINTR) => {}
+            Err(zmq::Error::EAGAIN) => {}
             other => return other.map_err(|e| fail(e, entry)),
+        }
+    }
+}
+
+/// `attempt` again while a signal interrupts it (ZS_ERR_INTERRUPTED):
+/// for what must not end half done (the rest of a message) and for the
+/// bulk calls, which run to their count or idle timeout whatever signals
+/// come (a wait restarted begins its timeout again).
+pub fn through_signals<T>(mut attempt: impl FnMut() -> ZsResult<T>) -> ZsResult<T> {
+    loop {
+        match attempt() {
+            Err(e) if e.code == ZS_ERR_INTERRUPTED => continue,
+            other => return other,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Sending (SPEC section 9): single- and multi-part messages, each call
 //! with its own timeout.
 
-use super::retry::{retry, Direction};
+use super::retry::{retry, through_signals, Direction};
 use crate::error::zs_result::*;
 use crate::error::{ZsError, ZsResult};
 use crate::handles::{Entry, Locked};
@@ -93,15 +93,24 @@ pub fn send_each(
 ) -> ZsResult<()> {
     for i in 0..count {
         let more = if i + 1 < count { zmq::SNDMORE } else { 0 };
-        let frame_wait = if i == 0 { wait } else { Wait::Forever };
-        retry(
-            entry,
-            state,
-            Direction::Send,
-            frame_wait,
-            i == 0,
-            |sock, flags| send_frame(i, sock, flags | more),
-        )?;
+        if i == 0 {
+            retry(entry, state, Direction::Send, wait, true, |sock, flags| {
+                send_frame(i, sock, flags | more)
+            })?;
+        } else {
+            // A message is never left half sent: libzmq takes the rest at
+            // once, and a signal does not end the call in between.
+            through_signals(|| {
+                retry(
+                    entry,
+                    state,
+                    Direction::Send,
+                    Wait::Forever,
+                    false,
+                    |sock, flags| send_frame(i, sock, flags | more),
+                )
+            })?;
+        }
     }
     Ok(())
 }

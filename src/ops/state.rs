@@ -2,7 +2,7 @@
 //! counting live sessions, from each socket's monitor.
 
 use crate::error::zs_result::*;
-use crate::error::{ZsError, ZsResult};
+use crate::error::{from_zmq, ZsError, ZsResult};
 use crate::handles::{Entry, Locked};
 use crate::monitor::{Monitor, SUBSCRIPTION_SETTLE};
 use crate::socket::SocketState;
@@ -51,7 +51,9 @@ pub(crate) fn wait_for<T>(
         };
         state.step_aside()?;
         match state.monitor_mut() {
-            Some(m) => m.wait_event(i64::from(slice)),
+            Some(m) => m
+                .wait_event(i64::from(slice))
+                .map_err(|e| from_zmq(e, what, ZS_ERR_TIMED_OUT))?,
             None => std::thread::sleep(std::time::Duration::from_millis(slice as u64)),
         }
     }

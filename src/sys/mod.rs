@@ -14,5 +14,7 @@ mod socket;
 pub(crate) use ctx::RawCtx;
 pub(crate) use fork::at_fork;
 pub(crate) use msg::RawMsg;
-pub(crate) use sched::{monotonic_us, BatchScheduling};
+#[cfg(test)]
+pub(crate) use sched::signal_blocked;
+pub(crate) use sched::{block_signals, monotonic_us, BatchScheduling};
 pub(crate) use socket::{fd_readable, stop_monitor, RawSock};

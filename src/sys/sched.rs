@@ -64,3 +64,31 @@ pub(crate) fn monotonic_us() -> u64 {
     unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
     (ts.tv_sec as u64) * 1_000_000 + (ts.tv_nsec as u64) / 1_000
 }
+
+/// Block every signal on the calling thread, as libzmq does on its own
+/// threads: a signal meant for the process then goes to one of the
+/// caller's threads, whose waits end (ZS_ERR_INTERRUPTED) and whose
+/// handlers run, never to a thread of the library's. Fails only with an
+/// invalid argument (never, here): then the mask is as it was.
+pub(crate) fn block_signals() {
+    // SAFETY: the set is initialised by sigfillset before use; a NULL old
+    // set is allowed; pthread_sigmask changes only this thread's mask.
+    unsafe {
+        let mut all: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut all);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &all, std::ptr::null_mut());
+    }
+}
+
+/// Whether `signal` is blocked on the calling thread (for tests).
+#[cfg(test)]
+pub(crate) fn signal_blocked(signal: i32) -> bool {
+    // SAFETY: a NULL new set only reads the mask into `now`, initialised
+    // by sigemptyset first.
+    unsafe {
+        let mut now: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut now);
+        libc::pthread_sigmask(libc::SIG_BLOCK, std::ptr::null(), &mut now);
+        libc::sigismember(&now, signal) == 1
+    }
+}

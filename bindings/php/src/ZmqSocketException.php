@@ -29,6 +29,7 @@ class ZmqSocketException extends \RuntimeException
     public const ZS_ERR_MESSAGE_TOO_LARGE = -14;
     public const ZS_ERR_IO = -15;
     public const ZS_ERR_ZMQ = -16;
+    public const ZS_ERR_INTERRUPTED = -17;
     public const ZS_ERR_INTERNAL = -99;
 
     public function __construct(string $message, int $code, ?\Throwable $previous = null)

@@ -166,6 +166,7 @@ class Result(enum.IntEnum):
     ERR_MESSAGE_TOO_LARGE = -14
     ERR_IO = -15
     ERR_ZMQ = -16
+    ERR_INTERRUPTED = -17
     ERR_INTERNAL = -99
 
 
@@ -681,6 +682,18 @@ def _timeout_ms(timeout) -> int:
     return _duration_ms(timeout, "timeout", allow_default=True)
 
 
+def _again_on_signals(call):
+    """call()'s result code, calling again while a signal cuts its wait
+    short (ZS_ERR_INTERRUPTED). Python runs signal handlers as soon as a
+    foreign call returns, so one that raised (KeyboardInterrupt, say) has
+    ended this by then; after one that did not, the wait starts again, as
+    pyzmq's does."""
+    while True:
+        rc = call()
+        if rc != ZS_ERR_INTERRUPTED:
+            return rc
+
+
 def _bytes(data, what: str = "data") -> bytes:
     if isinstance(data, bytes):
         return data
@@ -1004,7 +1017,8 @@ def poll_events(items: Sequence[Tuple["Socket", int]], timeout: Optional[float] 
     handles = (zs_socket * n)(*[s._handle for s, _ in pairs]) if n else None
     want = (c_int16 * n)(*[int(w) for _, w in pairs]) if n else None
     ready = (c_int16 * n)() if n else None
-    _check(_lib.zs_poll_events(handles, want, n, _timeout_ms(timeout), ready))
+    ms = _timeout_ms(timeout)
+    _check(_again_on_signals(lambda: _lib.zs_poll_events(handles, want, n, ms, ready)))
     return [PollFlag(ready[i]) for i in range(n)]
 
 
@@ -1020,7 +1034,8 @@ def poll(sockets: Sequence["Socket"], timeout: Optional[float] = None) -> List["
     n = len(socks)
     handles = (zs_socket * n)(*[s._handle for s in socks]) if n else None
     readable = (c_bool * n)() if n else None
-    _check(_lib.zs_poll(handles, n, _timeout_ms(timeout), readable))
+    ms = _timeout_ms(timeout)
+    _check(_again_on_signals(lambda: _lib.zs_poll(handles, n, ms, readable)))
     return [s for i, s in enumerate(socks) if readable[i]]
 
 
@@ -1348,9 +1363,8 @@ class Socket:
         than 20 ms after the handshake, so that subscriptions have reached
         the publisher: subscribe first, and nothing published afterwards is
         missed (the slow joiner)."""
-        _check(_lib.zs_wait_connected(
-            self._handle, _cstr(host_id, "host_id"), _i32(port, "port"),
-            _timeout_ms(timeout)))
+        h, host, p, ms = self._handle, _cstr(host_id, "host_id"), _i32(port, "port"), _timeout_ms(timeout)
+        _check(_again_on_signals(lambda: _lib.zs_wait_connected(h, host, p, ms)))
 
     def peer_count(self) -> int:
         """The number of live ZMTP sessions over all this socket's endpoints
@@ -1361,7 +1375,8 @@ class Socket:
     def wait_peers(self, n: int, timeout: Optional[float] = None) -> None:
         """Wait until peer_count() >= n (n >= 0), at most timeout seconds
         (None = the library default); ZS_ERR_TIMED_OUT otherwise."""
-        _check(_lib.zs_wait_peers(self._handle, _i32(n, "n"), _timeout_ms(timeout)))
+        h, count, ms = self._handle, _i32(n, "n"), _timeout_ms(timeout)
+        _check(_again_on_signals(lambda: _lib.zs_wait_peers(h, count, ms)))
 
     def set_curve_server(self, secret: str) -> None:
         """Make this socket a CURVE server (before its first bind/connect)."""
@@ -1389,7 +1404,8 @@ class Socket:
         seconds; None when none comes. The log keeps the latest 1024; a
         LOST event says how many older ones were dropped."""
         e = zs_event()
-        rc = _lib.zs_next_event(self._handle, _timeout_ms(timeout), byref(e))
+        h, ms = self._handle, _timeout_ms(timeout)
+        rc = _again_on_signals(lambda: _lib.zs_next_event(h, ms, byref(e)))
         if rc == ZS_ERR_TIMED_OUT:
             return None
         _check(rc)
@@ -1401,8 +1417,8 @@ class Socket:
     def _send_ctypes(self, data: BytesLike, timeout: Optional[float] = None) -> None:
         """Send a single-part message; ZS_ERR_TIMED_OUT if it cannot be
         queued within timeout seconds."""
-        b = _bytes(data)
-        _check(_lib.zs_send(self._handle, b, len(b), _timeout_ms(timeout)))
+        b, h, ms = _bytes(data), self._handle, _timeout_ms(timeout)
+        _check(_again_on_signals(lambda: _lib.zs_send(h, b, len(b), ms)))
 
     if _fast is not None:
         _fast_send = _fast.send
@@ -1423,7 +1439,8 @@ class Socket:
         """Send a multi-part message (a non-empty list of bytes; empty frames
         allowed), atomically."""
         arr, count, keep = _frames(frames)
-        _check(_lib.zs_send_multi(self._handle, arr, count, _timeout_ms(timeout)))
+        h, ms = self._handle, _timeout_ms(timeout)
+        _check(_again_on_signals(lambda: _lib.zs_send_multi(h, arr, count, ms)))
         del keep
 
     def send_nonblocking(self, data: BytesLike) -> bool:
@@ -1521,7 +1538,7 @@ class Socket:
         try:
             args.socket = self._handle
             args.timeout_ms = _timeout_ms(timeout)
-            n = _lib.zs_recv_packed(byref(args))
+            n = _again_on_signals(lambda: _lib.zs_recv_packed(byref(args)))
             if n < 0:
                 raise _error(n)
             if n <= _RECV_BUF_SIZE:
@@ -1547,7 +1564,8 @@ class Socket:
     def recv_multi(self, timeout: Optional[float] = None) -> List[bytes]:
         """Receive every frame of the next message, as a list of bytes."""
         msg = zs_message()
-        return _take(_lib.zs_recv_multi(self._handle, _timeout_ms(timeout), byref(msg)), msg)
+        h, ms = self._handle, _timeout_ms(timeout)
+        return _take(_again_on_signals(lambda: _lib.zs_recv_multi(h, ms, byref(msg))), msg)
 
     def recv_with_properties(self, names: Sequence[str], timeout: Optional[float] = None
                              ) -> Tuple[List[bytes], Dict[str, Optional[str]]]:
@@ -1566,7 +1584,8 @@ class Socket:
         keys = list(names)
         encoded = [_cstr(k, "property name") for k in keys]
         msg = zs_message()
-        rc = _lib.zs_recv_multi(self._handle, _timeout_ms(timeout), byref(msg))
+        h, ms = self._handle, _timeout_ms(timeout)
+        rc = _again_on_signals(lambda: _lib.zs_recv_multi(h, ms, byref(msg)))
         try:
             if rc < 0:
                 raise _error(rc)

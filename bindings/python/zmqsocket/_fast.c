@@ -157,9 +157,17 @@ static PyObject *zf_send_fn(PyObject *self, PyObject *const *args, Py_ssize_t na
     const char *p = PyBytes_AS_STRING(data);
     size_t len = (size_t)PyBytes_GET_SIZE(data);
     int32_t rc;
-    Py_BEGIN_ALLOW_THREADS
-    rc = zf_send(handle, p, len, timeout_ms);
-    Py_END_ALLOW_THREADS
+    /* A signal cut the wait short: run Python's handlers now, as pyzmq
+     * does; one that raised (KeyboardInterrupt) is the result, else the
+     * wait starts again. */
+    do {
+        Py_BEGIN_ALLOW_THREADS
+        rc = zf_send(handle, p, len, timeout_ms);
+        Py_END_ALLOW_THREADS
+    } while (rc == ZS_ERR_INTERRUPTED && PyErr_CheckSignals() == 0);
+    if (rc == ZS_ERR_INTERRUPTED) {
+        return NULL;
+    }
     if (rc < 0) {
         return zf_raise(rc);
     }
@@ -176,9 +184,15 @@ static PyObject *zf_recv_fn(PyObject *self, PyObject *const *args, Py_ssize_t na
     }
     struct zs_recv_args a = {handle, timeout_ms, zf_buf, sizeof zf_buf, {NULL, 0, NULL}};
     int64_t n;
-    Py_BEGIN_ALLOW_THREADS
-    n = zf_recv_packed(&a);
-    Py_END_ALLOW_THREADS
+    /* As in send. */
+    do {
+        Py_BEGIN_ALLOW_THREADS
+        n = zf_recv_packed(&a);
+        Py_END_ALLOW_THREADS
+    } while (n == ZS_ERR_INTERRUPTED && PyErr_CheckSignals() == 0);
+    if (n == ZS_ERR_INTERRUPTED) {
+        return NULL;
+    }
     if (n < 0) {
         return zf_raise(n);
     }

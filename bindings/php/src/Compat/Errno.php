@@ -16,6 +16,7 @@ use ZmqSocket\ZmqSocketException;
  */
 final class Errno
 {
+    public const EINTR = 4;
     public const EAGAIN = 11;
     public const EINVAL = 22;
     public const ENOENT = 2;
@@ -30,6 +31,7 @@ final class Errno
     public const INTERNAL = -99;
 
     private const TEXT = [
+        self::EINTR => 'Interrupted system call',
         self::EAGAIN => 'Resource temporarily unavailable',
         self::EINVAL => 'Invalid argument',
         self::ENOENT => 'No such file or directory',
@@ -60,6 +62,7 @@ final class Errno
             ZmqSocketException::ZS_ERR_WRONG_STATE => self::EFSM,
             ZmqSocketException::ZS_ERR_HOST_UNREACHABLE => self::EHOSTUNREACH,
             ZmqSocketException::ZS_ERR_MESSAGE_TOO_LARGE => self::EMSGSIZE,
+            ZmqSocketException::ZS_ERR_INTERRUPTED => self::EINTR,
             default => self::INTERNAL,
         };
     }
