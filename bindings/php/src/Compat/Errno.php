@@ -27,6 +27,7 @@ final class Errno
     public const ENOTSOCK = 88;
     public const EPROTONOSUPPORT = 93;
     public const EFSM = 156384763;
+    public const ENOCOMPATPROTO = 156384764;
     public const ETERM = 156384765;
     public const INTERNAL = -99;
 
@@ -42,6 +43,7 @@ final class Errno
         self::ENOTSOCK => 'Socket operation on non-socket',
         self::EPROTONOSUPPORT => 'Protocol not supported',
         self::EFSM => 'Operation cannot be accomplished in current state',
+        self::ENOCOMPATPROTO => 'The protocol is not compatible with the socket type',
         self::ETERM => 'Context was terminated',
         self::INTERNAL => 'Internal error',
     ];
@@ -84,6 +86,25 @@ final class Errno
     public static function exception(string $class, string $what, ZmqSocketException $e): \ZMQException
     {
         $errno = self::of($e->getCode());
+        if ($errno === self::EINVAL) {
+            $errno = self::refined($e->getMessage());
+        }
         return new $class($what . ': ' . self::text($errno), $errno, $e);
+    }
+
+    /**
+     * The errno of an invalid-argument error whose last error ends with
+     * libzmq's own reason for a transport it lacks or one the socket type
+     * cannot use (the library reports both as ZS_ERR_INVALID_ARGUMENT),
+     * as php-zmq reports them; EINVAL otherwise.
+     */
+    private static function refined(string $lastError): int
+    {
+        foreach ([self::EPROTONOSUPPORT, self::ENOCOMPATPROTO] as $errno) {
+            if (str_ends_with($lastError, ': ' . self::TEXT[$errno])) {
+                return $errno;
+            }
+        }
+        return self::EINVAL;
     }
 }

@@ -288,4 +288,38 @@ final class SocketTest extends CompatTestCase
         $this->assertSame(2, $push->getSockOpt(\ZMQ::SOCKOPT_SNDHWM), 'the HWM the connect was given');
         self::assertThrowsCode(\ZMQSocketException::class, 22, fn () => $push->setSockOpt(\ZMQ::SOCKOPT_HWM, -7));
     }
+
+    /**
+     * A transport libzmq lacks is EPROTONOSUPPORT, one the socket type
+     * cannot use ENOCOMPATPROTO, a malformed endpoint EINVAL, as on
+     * php-zmq (the library reports all three as ZS_ERR_INVALID_ARGUMENT);
+     * the same codes and messages as the extension when it is installed.
+     */
+    public function testEndpointErrorsHavePhpZmqsErrnos(): void
+    {
+        $code = <<<'PHP'
+            $s = (new ZMQContext(1, false))->getSocket(ZMQ::SOCKET_PUSH);
+            foreach (["connect foo://bar", "bind foo://bar", "connect tcp://", "bind udp://127.0.0.1:5"] as $call) {
+                [$method, $ep] = explode(" ", $call);
+                try {
+                    $s->$method($ep);
+                    echo "$call: ok\n";
+                } catch (ZMQSocketException $e) {
+                    echo "$call: ", $e->getCode(), " ", $e->getMessage(), "\n";
+                }
+            }
+            PHP;
+        $expected = "connect foo://bar: 93 Failed to connect the ZMQ: Protocol not supported\n"
+            . "bind foo://bar: 93 Failed to bind the ZMQ: Protocol not supported\n"
+            . "connect tcp://: 22 Failed to connect the ZMQ: Invalid argument\n"
+            . "bind udp://127.0.0.1:5: 156384764 Failed to bind the ZMQ: The protocol is not compatible with the socket type\n";
+        $runs = ['layer' => self::runPhp($code, false)];
+        if (self::extensionAvailable()) {
+            $runs['php-zmq'] = self::runPhp($code, true);
+        }
+        foreach ($runs as $who => [$out, $err, $status]) {
+            $this->assertSame($expected, $out, "$who: $err");
+            $this->assertSame(0, $status, "$who: $err");
+        }
+    }
 }
