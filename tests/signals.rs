@@ -151,3 +151,39 @@ fn drain_goes_on_through_signals() {
     destroy(sender.join().unwrap());
     destroy(pull);
 }
+
+#[test]
+fn pump_goes_on_through_signals() {
+    // Port of a PULL that binds only after the signals have started: the
+    // PUSH has room for its HWM of 100 until then, so the pump waits.
+    let port = dead_port();
+    let push = connected(PUSH, port);
+    let receiver = thread::spawn(move || {
+        thread::sleep(Duration::from_millis(400));
+        let pull = socket(PULL);
+        let ep = cstr(&format!("tcp://127.0.0.1:{port}"));
+        assert_eq!(
+            zs_bind_endpoint(pull, ep.as_ptr(), HWM, HWM),
+            port,
+            "{}",
+            last_error()
+        );
+        let mut st = zs_drain_stats::default();
+        assert_eq!(
+            zs_drain(pull, 500, 0, 20_000, &mut st),
+            OK,
+            "{}",
+            last_error()
+        );
+        destroy(pull);
+        st.messages
+    });
+    let frame = zmqsocket::types::zs_frame {
+        data: b"x".as_ptr().cast(),
+        len: 1,
+    };
+    let (sent, _) = interrupted(|| zs_pump(push, &frame, 1, 500, 0, 20_000));
+    assert_eq!(sent, 500, "{}", last_error());
+    assert_eq!(receiver.join().unwrap(), 500);
+    destroy(push);
+}
