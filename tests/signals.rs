@@ -41,7 +41,9 @@ fn install_handler() {
 }
 
 /// Run `call` on this thread while SIGUSR1 arrives at it every 50 ms from
-/// 100 ms on; returns what `call` returned and how long it took.
+/// 100 ms on (for at most 20 s, so that a call signals would keep going
+/// ends anyway and fails its test); returns what `call` returned and how
+/// long it took.
 fn interrupted<T>(call: impl FnOnce() -> T) -> (T, Duration) {
     install_handler();
     // SAFETY: pthread_self has no preconditions.
@@ -50,7 +52,8 @@ fn interrupted<T>(call: impl FnOnce() -> T) -> (T, Duration) {
     let d = Arc::clone(&done);
     let kicker = thread::spawn(move || {
         thread::sleep(Duration::from_millis(100));
-        while !d.load(Ordering::Acquire) {
+        let stop = Instant::now() + Duration::from_secs(20);
+        while !d.load(Ordering::Acquire) && Instant::now() < stop {
             // SAFETY: `me` is the test's thread, alive until `done` is set
             // and this thread joined.
             unsafe { libc::pthread_kill(me as libc::pthread_t, libc::SIGUSR1) };
@@ -186,4 +189,20 @@ fn pump_goes_on_through_signals() {
     assert_eq!(sent, 500, "{}", last_error());
     assert_eq!(receiver.join().unwrap(), 500);
     destroy(push);
+}
+
+/// Signals that keep coming do not stretch a bulk call's timeout: once
+/// the first one interrupted it, its wait ends at most one timeout later.
+#[test]
+fn signals_do_not_stretch_a_drains_idle_timeout() {
+    let (pull, _) = bound(PULL);
+    let mut st = zs_drain_stats::default();
+    let (rc, took) = interrupted(|| zs_drain(pull, -1, 0, 300, &mut st));
+    assert_eq!(rc, TIMED_OUT, "{}", last_error());
+    assert_eq!(st.messages, 0);
+    assert!(
+        took < Duration::from_secs(10),
+        "{took:?}: the signals kept it waiting"
+    );
+    destroy(pull);
 }

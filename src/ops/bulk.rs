@@ -90,7 +90,7 @@ pub fn pump(
         };
         // A signal before the message was taken: nothing sent, try again.
         let result = check_size(entry, state, total).and_then(|()| {
-            through_signals(|| {
+            through_signals(wait, |wait| {
                 send_each(entry, state, frames.len() + skip, wait, |i, sock, flags| {
                     // i < skip only for the sequence frame.
                     if i < skip {
@@ -149,7 +149,7 @@ pub fn drain(
                         if first_at.is_some() {
                             last_at = Some(Instant::now());
                         }
-                        through_signals(|| {
+                        through_signals(wait, |wait| {
                             retry(entry, state, Direction::Recv, wait, true, |sock, flags| {
                                 sock.recv(&mut msg, flags)
                             })
@@ -158,15 +158,10 @@ pub fn drain(
                     Err(e) => Err(e),
                 }
             } else {
-                through_signals(|| {
-                    retry(
-                        entry,
-                        state,
-                        Direction::Recv,
-                        Wait::Forever,
-                        false,
-                        |sock, flags| sock.recv(&mut msg, flags),
-                    )
+                through_signals(Wait::Forever, |wait| {
+                    retry(entry, state, Direction::Recv, wait, false, |sock, flags| {
+                        sock.recv(&mut msg, flags)
+                    })
                 })
             };
             if let Err(e) = got {

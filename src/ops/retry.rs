@@ -11,6 +11,8 @@
 //! to that one call only, and a destroy interrupts a call blocked even with
 //! `ZS_TIMEOUT_FOREVER` within one slice.
 
+use std::time::{Duration, Instant};
+
 use crate::error::zs_result::*;
 use crate::error::{ZsError, ZsResult};
 use crate::handles::{Entry, Locked};
@@ -123,14 +125,26 @@ fn retry_waiting<T>(
     }
 }
 
-/// `attempt` again while a signal interrupts it (ZS_ERR_INTERRUPTED):
+/// `attempt(wait)` again while a signal interrupts it (ZS_ERR_INTERRUPTED):
 /// for what must not end half done (the rest of a message) and for the
-/// bulk calls, which run to their count or idle timeout whatever signals
-/// come (a wait restarted begins its timeout again).
-pub fn through_signals<T>(mut attempt: impl FnMut() -> ZsResult<T>) -> ZsResult<T> {
+/// bulk calls, which run to their count or timeout whatever signals come.
+/// After the first interruption the wait ends at most `wait` later, so
+/// signals that keep coming cannot stretch it further (the fast path
+/// reads no clock: the part before that first interruption is not
+/// counted).
+pub fn through_signals<T>(wait: Wait, mut attempt: impl FnMut(Wait) -> ZsResult<T>) -> ZsResult<T> {
+    let mut end: Option<Instant> = None;
+    let mut this = wait;
     loop {
-        match attempt() {
-            Err(e) if e.code == ZS_ERR_INTERRUPTED => continue,
+        match attempt(this) {
+            Err(e) if e.code == ZS_ERR_INTERRUPTED => {
+                if let Wait::Ms(ms) = wait {
+                    let now = Instant::now();
+                    let end = *end.get_or_insert(now + Duration::from_millis(u64::from(ms)));
+                    let left = end.saturating_duration_since(now).as_millis();
+                    this = Wait::Ms(u32::try_from(left).unwrap_or(u32::MAX));
+                }
+            }
             other => return other,
         }
     }

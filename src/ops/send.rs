@@ -100,15 +100,10 @@ pub fn send_each(
         } else {
             // A message is never left half sent: libzmq takes the rest at
             // once, and a signal does not end the call in between.
-            through_signals(|| {
-                retry(
-                    entry,
-                    state,
-                    Direction::Send,
-                    Wait::Forever,
-                    false,
-                    |sock, flags| send_frame(i, sock, flags | more),
-                )
+            through_signals(Wait::Forever, |wait| {
+                retry(entry, state, Direction::Send, wait, false, |sock, flags| {
+                    send_frame(i, sock, flags | more)
+                })
             })?;
         }
     }
