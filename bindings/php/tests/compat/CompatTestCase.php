@@ -84,6 +84,32 @@ abstract class CompatTestCase extends TestCase
         return [$out, $err, proc_close($p)];
     }
 
+    /**
+     * Run $code on the layer as runPhp($code, false) does, with the
+     * zmqsocket_native extension loaded: [stdout, stderr, status], or null
+     * when this process has not loaded the extension (or its file, at
+     * $ZMQSOCKET_PHP_EXT or build/php, is not there).
+     */
+    protected static function runLayerNative(string $code): ?array
+    {
+        $ext = getenv('ZMQSOCKET_PHP_EXT') ?: (\dirname(__DIR__, 4) . '/build/php/zmqsocket_native.so');
+        if (!\function_exists('zmqsocket_native_attach') || !is_file($ext)) {
+            return null;
+        }
+        $boot = var_export(realpath(__DIR__ . '/../../compat/bootstrap.php'), true);
+        $p = proc_open(
+            [__DIR__ . '/../../compat/php-nozmq', '-d', "extension=$ext", '-r', "require $boot; $code"],
+            [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
+            $pipes
+        );
+        self::assertIsResource($p);
+        $out = stream_get_contents($pipes[1]);
+        $err = stream_get_contents($pipes[2]);
+        fclose($pipes[1]);
+        fclose($pipes[2]);
+        return [$out, $err, proc_close($p)];
+    }
+
     /** Start $code in the extension's php; returns [process, stdout pipe]. The caller waits with finish(). */
     protected static function startExtension(string $code, string ...$args): array
     {

@@ -187,8 +187,7 @@ final class MethodsTest extends CompatTestCase
      */
     public function testAFrameAboveMemoryLimitIsPhpsMemoryError(): void
     {
-        $boot = realpath(__DIR__ . '/../../compat/bootstrap.php');
-        $code = 'require ' . var_export($boot, true) . ';
+        $code = '
             $ctx = new ZMQContext();
             $pull = $ctx->getSocket(ZMQ::SOCKET_PULL);
             $pull->bind("tcp://127.0.0.1:*");
@@ -199,23 +198,12 @@ final class MethodsTest extends CompatTestCase
             ini_set("memory_limit", (string) (memory_get_usage(true) + (1 << 20)));
             $pull->recv();
             echo "received\n";';
-        $runs = ['ffi' => []];
-        $ext = getenv('ZMQSOCKET_PHP_EXT') ?: (\dirname(__DIR__, 4) . '/build/php/zmqsocket_native.so');
-        if (\function_exists('zmqsocket_native_attach') && is_file($ext)) {
-            $runs['native'] = ['-d', "extension=$ext"];
+        $runs = ['ffi' => self::runPhp($code, false)];
+        $native = self::runLayerNative($code);
+        if ($native !== null) {
+            $runs['native'] = $native;
         }
-        foreach ($runs as $path => $args) {
-            $p = proc_open(
-                [__DIR__ . '/../../compat/php-nozmq', ...$args, '-r', $code],
-                [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
-                $pipes
-            );
-            $this->assertIsResource($p);
-            $out = stream_get_contents($pipes[1]);
-            $err = stream_get_contents($pipes[2]);
-            fclose($pipes[1]);
-            fclose($pipes[2]);
-            $status = proc_close($p);
+        foreach ($runs as $path => [$out, $err, $status]) {
             $this->assertSame("$path\n", $out, "$path: $err");
             $this->assertSame(255, $status, "$path: $err");
             $this->assertStringContainsString('Allowed memory size', $err, $path);

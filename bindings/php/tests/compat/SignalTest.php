@@ -65,20 +65,9 @@ final class SignalTest extends CompatTestCase
             . "poll: ZMQPollException 4 Poll failed: Interrupted system call\n"
             . "handler ran 3 times\n";
         $runs = ['layer' => self::runPhp(self::CODE, false)];
-        $ext = getenv('ZMQSOCKET_PHP_EXT') ?: (\dirname(__DIR__, 4) . '/build/php/zmqsocket_native.so');
-        if (\function_exists('zmqsocket_native_attach') && is_file($ext)) {
-            $boot = var_export(realpath(__DIR__ . '/../../compat/bootstrap.php'), true);
-            $p = proc_open(
-                [__DIR__ . '/../../compat/php-nozmq', '-d', "extension=$ext", '-r', "require $boot; " . self::CODE],
-                [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
-                $pipes
-            );
-            $this->assertIsResource($p);
-            $out = stream_get_contents($pipes[1]);
-            $err = stream_get_contents($pipes[2]);
-            fclose($pipes[1]);
-            fclose($pipes[2]);
-            $runs['layer + native extension'] = [$out, $err, proc_close($p)];
+        $native = self::runLayerNative(self::CODE);
+        if ($native !== null) {
+            $runs['layer + native extension'] = $native;
         }
         if (self::extensionAvailable()) {
             $runs['php-zmq'] = self::runPhp(self::CODE, true);
