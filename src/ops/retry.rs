@@ -40,8 +40,9 @@ fn set_slice(state: &mut SocketState, dir: Direction, ms: i32) -> Result<(), zmq
 /// or `wait` runs out. A signal that interrupts a blocking attempt
 /// (EINTR) ends the call with ZS_ERR_INTERRUPTED, as libzmq's own calls
 /// end, so that the caller's signal handlers get to run (a binding's
-/// interpreter runs them only once the call has returned). `op(sock, 0)` must be the blocking
-/// form of the libzmq call, `op(sock, zmq::DONTWAIT)` the non-blocking one.
+/// interpreter runs them only once the call has returned). `op(sock, 0)`
+/// must be the blocking form of the libzmq call, `op(sock,
+/// zmq::DONTWAIT)` the non-blocking one.
 /// With `between_messages`, the call lets other threads waiting for the
 /// socket in between its slices (never in the middle of a message).
 ///
