@@ -246,9 +246,9 @@ pub fn rates(messages: u64, bytes: u64, elapsed_ns: u64) -> (f64, f64) {
     (messages as f64 / secs, bytes as f64 / 1e6 / secs)
 }
 
-/// Prints a line to stderr. A closed stderr (the program started with
-/// `2>&-`) is not an error: the exit status still says what happened.
-/// (eprintln! would panic there.)
+/// Prints a line to stderr. A stderr nobody reads any more (a pipe whose
+/// reader has gone: EPIPE) is not an error: the exit status still says
+/// what happened. (eprintln! would panic there.)
 pub fn note(line: std::fmt::Arguments<'_>) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }

@@ -6,7 +6,7 @@
 //! unsafe code); nothing here talks to libzmq directly.
 #![deny(unsafe_code)]
 
-/// eprintln! that does not panic when stderr is closed: see
+/// eprintln! that does not panic when stderr's reader is gone: see
 /// [`common::note`].
 macro_rules! note {
     ($($arg:tt)*) => {
