@@ -32,7 +32,8 @@
  *   signals set to be ignored interrupt nothing.) zs_pump and zs_drain,
  *   and the rest of a message once its first frame is queued, go on
  *   through signals; their waits then end at most one timeout after the
- *   first signal, however many more come.
+ *   first signal, however many more come. So does a wait on a socket
+ *   never bound or connected (it has no monitor to wait on).
  * - HWMs are message counts: ZS_HWM_DEFAULT = 100, 0 = no limit. They are
  *   set before each bind and connect; since libzmq 4.2 a socket's HWMs
  *   apply to all its pipes, so the latest values set on a socket win for
